@@ -1,0 +1,60 @@
+# asi: address space isolation for containers.
+#
+#   make demo            build (if needed), boot, demonstrate isolation
+#   make check           host unit tests + the selftests in the guest
+#   make vm              the guest with an interactive shell
+#   make kernel          build/kernel/bzImage (base + our series)
+#   make baseline-kernel build/baseline/bzImage (same base and config)
+#   make series          export our series as patches in build/series
+#   make deps            install the build and test dependencies (apt)
+#
+# The scripts called here are incremental: nothing is rebuilt that did
+# not change.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+export BUILD
+
+.PHONY: all deps kernel baseline-kernel selftests guest initramfs check \
+	check-host vm demo series clean distclean
+
+all: kernel guest
+
+deps:
+	@scripts/deps.sh
+
+kernel: deps
+	@scripts/build-kernel.sh asi
+
+baseline-kernel: deps
+	@scripts/build-kernel.sh baseline
+
+selftests: deps
+	@scripts/fetch-base.sh
+	@$(MAKE) -s -C selftests OUT=$(BUILD)/selftests KSRC=$(BUILD)/src/base
+
+guest initramfs: selftests
+	@scripts/mkinitramfs.sh
+
+check-host: deps
+	@scripts/host-tests.sh
+
+check: deps
+	@scripts/check.sh
+
+vm: kernel guest
+	@scripts/run-guest.sh -m shell
+
+demo: kernel guest
+	@scripts/run-guest.sh -m demo -t 600 -l $(BUILD)/logs/demo
+
+series: deps
+	@scripts/export-series.sh
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/kernel $(BUILD)/baseline $(BUILD)/guest \
+		$(BUILD)/selftests $(BUILD)/logs $(BUILD)/series
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Export our kernel series as git format-patch files in build/series, the
+# form a reviewer reads: first the new files (everything under kernel/ that
+# mirrors a kernel path, and the Kconfig), then each hook into an existing
+# file, in kernel/patches/series order, with its own message.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+"$TOP/scripts/apply-series.sh"
+
+repo=$BUILD/series-git
+out=$BUILD/series
+rm -rf "$repo" "$out"
+mkdir -p "$repo"
+git -C "$repo" init -q
+export GIT_AUTHOR_NAME="asi developers" GIT_AUTHOR_EMAIL="asi@localhost"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2025-01-01T00:00:00Z" GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
+
+mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/kernel/patches/series")
+
+# The base: the pristine version of every file the hooks touch.
+for p in "${patches[@]}"; do
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$TOP/kernel/patches/$p"
+done | sort -u | while read -r f; do
+	[ -f "$BASE_SRC/$f" ] || continue
+	mkdir -p "$repo/$(dirname "$f")"
+	cp "$BASE_SRC/$f" "$repo/$f"
+done
+git -C "$repo" add -A
+git -C "$repo" commit -q --allow-empty -m "base: $BASE_PKG $BASE_VERSION"
+
+# New files.
+(cd "$TOP/kernel" && find . -type f ! -path './BASE' ! -path './configs/*' \
+	! -path './patches/*' -print0) | (cd "$TOP/kernel" && cpio -0 -pdm --quiet "$repo")
+mkdir -p "$repo/mm/asi"
+cp "$TOP/Kconfig" "$repo/mm/asi/Kconfig"
+git -C "$repo" add -A
+git -C "$repo" commit -q -F - <<MSG
+asi: add address space isolation for cgroups
+
+The new files of the asi series: the controller, its page-table views,
+private memory pool and configuration (mm/asi/, include/linux/asi*.h).
+The hooks into existing files follow as separate patches.
+MSG
+
+# Hooks, one commit each, message taken from the patch header.
+for p in "${patches[@]}"; do
+	file=$TOP/kernel/patches/$p
+	subject=$(sed -n 's/^Subject: \(\[PATCH[^]]*\] \)\{0,1\}//p' "$file" | head -1)
+	body=$(awk '/^Subject:/ { s = 1; next } s && /^---$/ { exit } s' "$file")
+	git -C "$repo" apply --index "$file"
+	git -C "$repo" commit -q -F - <<MSG
+$subject
+$body
+MSG
+done
+
+git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~$((${#patches[@]} + 1))
+echo "export-series: $(ls "$out" | wc -l) files in $out"

@@ -1,0 +1,78 @@
+#!/bin/bash
+# Build the guest initramfs (build/guest/initramfs.cpio.gz): busybox-static,
+# guest/init and its scripts, our selftest and bench binaries, and
+# stress-ng with the shared libraries it needs.  gen_init_cpio from the
+# kernel source writes the archive, so no root is needed for device nodes.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$BUILD/guest/initramfs.cpio.gz
+list=$BUILD/guest/initramfs.list
+gen=$BUILD/tools/gen_init_cpio
+
+"$TOP/scripts/fetch-base.sh"
+mkdir -p "$BUILD/guest" "$BUILD/tools"
+if [ ! -x "$gen" ] || [ "$BASE_SRC/usr/gen_init_cpio.c" -nt "$gen" ]; then
+	gcc -O2 -o "$gen" "$BASE_SRC/usr/gen_init_cpio.c"
+fi
+
+busybox=$(command -v busybox) || die "busybox-static is not installed"
+if ldd "$busybox" >/dev/null 2>&1; then
+	die "$busybox is not static; install busybox-static"
+fi
+
+declare -A dirs=()
+entries=()
+add_dir() {
+	local d=$1
+	while [ "$d" != / ] && [ -z "${dirs[$d]:-}" ]; do
+		dirs[$d]=1
+		d=$(dirname "$d")
+	done
+}
+add_file() { # guest-path host-path mode
+	add_dir "$(dirname "$1")"
+	entries+=("file $1 $2 $3 0 0")
+}
+# A host binary plus every shared library it loads, at the same paths.
+add_elf() {
+	local bin=$1 lib
+	add_file "$bin" "$(readlink -f "$bin")" 755
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		add_file "$lib" "$(readlink -f "$lib")" 755
+	done
+}
+
+add_file /bin/busybox "$busybox" 755
+add_file /init "$TOP/guest/init" 755
+for f in "$TOP"/guest/*.sh; do
+	[ -e "$f" ] && add_file "/guest/$(basename "$f")" "$f" 755
+done
+add_elf "$(command -v stress-ng)"
+for d in selftests bench; do
+	[ -d "$BUILD/$d" ] || continue
+	for f in "$BUILD/$d"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && add_file "/$d/$(basename "$f")" "$f" 755
+	done
+done
+
+{
+	echo "dir /dev 755 0 0"
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/ttyS0 660 0 0 c 4 64"
+	echo "nod /dev/ttyS1 660 0 0 c 4 65"
+	for d in proc sys tmp run root; do echo "dir /$d 755 0 0"; done
+	printf '%s\n' "${!dirs[@]}" | sort | sed 's|.*|dir & 755 0 0|'
+	printf '%s\n' "${entries[@]}"
+} > "$list.new"
+
+# Rebuild only when the list or a file in it changed.
+if [ -f "$out" ] && cmp -s "$list" "$list.new" &&
+   [ -z "$(awk '$1 == "file" { print $3 }' "$list.new" | xargs -r find 2>/dev/null -newer "$out" | head -1)" ]; then
+	rm -f "$list.new"
+	exit 0
+fi
+mv "$list.new" "$list"
+"$gen" "$list" | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: $out"

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Boot a kernel with the guest initramfs under QEMU TCG.
+#
+#   run-guest.sh [-k bzImage] [-m mode] [-t seconds] [-l logdir] [-a append]
+#                [-i] [-- extra qemu args]
+#
+# mode is check, demo, bench or shell (the default, interactive).  In the
+# batch modes the console (kernel log) goes to LOGDIR/console.log and what
+# the guest reports to LOGDIR/results.log; the run ends by itself, or is
+# killed after the timeout and reported as a hang.  Exit status: 0 when the
+# guest finished and reported success, 1 when it reported failure, 2 on a
+# kernel panic, 3 on a hang or a guest that stopped without finishing.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+kernel=$BUILD/kernel/bzImage
+mode=shell
+timeout=600
+logdir=
+append=
+icount=
+while getopts "k:m:t:l:a:I:" opt; do
+	case "$opt" in
+	k) kernel=$OPTARG ;;
+	m) mode=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	l) logdir=$OPTARG ;;
+	a) append=$OPTARG ;;
+	I) icount=$OPTARG ;;
+	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-I icount-shift]" ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+[ -f "$kernel" ] || die "no kernel at $kernel (run 'make kernel')"
+initrd=$BUILD/guest/initramfs.cpio.gz
+[ -f "$initrd" ] || die "no initramfs at $initrd (run 'make initramfs')"
+
+cmdline="console=ttyS0,115200 no5lvl panic=-1 asi_guest=$mode $append"
+[ "$mode" = demo ] && cmdline+=" loglevel=4"
+qemu=(qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 2 -m 2G
+      -kernel "$kernel" -initrd "$initrd" -no-reboot -nodefaults
+      -display none)
+[ -n "$icount" ] && qemu+=(-icount "shift=$icount,sleep=off")
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}" -append "$cmdline" -serial mon:stdio -serial null "$@"
+fi
+
+[ -n "$logdir" ] || logdir=$BUILD/logs/$mode
+mkdir -p "$logdir"
+console=$logdir/console.log
+results=$logdir/results.log
+rm -f "$console" "$results"
+if [ "$mode" = demo ]; then
+	# The demo talks to a person: show the console as it runs, keep a copy.
+	serial=(-chardev "stdio,id=con,logfile=$console,signal=off" -serial chardev:con)
+else
+	serial=(-serial "file:$console")
+fi
+set +e
+timeout --kill-after=10 "$timeout" "${qemu[@]}" -append "$cmdline" \
+	"${serial[@]}" -serial "file:$results" -monitor none "$@" </dev/null
+rc=$?
+set -e
+
+if grep -q "Kernel panic - not syncing" "$console" 2>/dev/null; then
+	echo "run-guest: KERNEL PANIC (see $console)" >&2
+	exit 2
+fi
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "run-guest: HANG: guest did not finish within ${timeout}s (see $console)" >&2
+	exit 3
+fi
+done_line=$(grep -a '^ASI-GUEST-DONE' "$results" 2>/dev/null | tail -1 || true)
+if [ -z "$done_line" ]; then
+	echo "run-guest: guest stopped (qemu status $rc) without finishing (see $console)" >&2
+	exit 3
+fi
+done_line=${done_line%$'\r'}
+[ "${done_line#ASI-GUEST-DONE }" = 0 ] && exit 0
+exit 1

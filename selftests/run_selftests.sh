@@ -1,0 +1,35 @@
+#!/bin/sh
+# Run every asi selftest inside the guest, kselftest-runner style: each
+# test's own TAP output is indented with "# ", and each test gets one
+# top-level result line.  A test that runs past its timeout fails.
+# Start and end of each test are written to the kernel log, so a kernel
+# report can be traced to the test that was running.
+
+TIMEOUT=${ASI_SELFTEST_TIMEOUT:-300}
+cd /selftests || exit 1
+
+tests=$(ls test_* 2>/dev/null)
+n=$(echo "$tests" | wc -w)
+
+echo "TAP version 13"
+echo "1..$n"
+i=0
+failed=0
+for t in $tests; do
+	i=$((i + 1))
+	echo "# selftest: asi: $t"
+	echo "asi-selftest: start $t" > /dev/kmsg
+	{ timeout "$TIMEOUT" "./$t" 2>&1; echo $? > /tmp/.selftest-rc; } |
+		sed 's/^/# /'
+	rc=$(cat /tmp/.selftest-rc)
+	echo "asi-selftest: end $t rc=$rc" > /dev/kmsg
+	case "$rc" in
+	0) echo "ok $i selftests: asi: $t" ;;
+	4) echo "ok $i selftests: asi: $t # SKIP" ;;
+	124|143) echo "not ok $i selftests: asi: $t # TIMEOUT ${TIMEOUT}s"
+	   failed=$((failed + 1)) ;;
+	*) echo "not ok $i selftests: asi: $t # exit=$rc"
+	   failed=$((failed + 1)) ;;
+	esac
+done
+[ $failed -eq 0 ]
