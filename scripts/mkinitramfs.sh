@@ -67,8 +67,15 @@ done
 } > "$list.new"
 
 # Rebuild only when the list or a file in it changed.
-if [ -f "$out" ] && cmp -s "$list" "$list.new" &&
-   [ -z "$(awk '$1 == "file" { print $3 }' "$list.new" | xargs -r find 2>/dev/null -newer "$out" | head -1)" ]; then
+up_to_date() {
+	local f
+	[ -f "$out" ] && cmp -s "$list" "$list.new" || return 1
+	for f in $(awk '$1 == "file" { print $3 }' "$list.new"); do
+		[ "$f" -nt "$out" ] && return 1
+	done
+	return 0
+}
+if up_to_date; then
 	rm -f "$list.new"
 	exit 0
 fi

@@ -168,6 +168,25 @@ static int test_tlb_flush_counters(const char *root)
 	return KSFT_PASS;
 }
 
+/*
+ * Page table isolation is on: asi must keep working beside PTI (its slot
+ * must never appear in the user page tables), so the suite runs with it.
+ */
+static int test_pti_enabled(const char *root)
+{
+	static char buf[65536];
+	char *flags;
+
+	if (read_text("/proc/cpuinfo", buf, sizeof(buf)) <= 0)
+		return KSFT_FAIL;
+	flags = strstr(buf, "\nflags");
+	if (!flags || !strstr(flags, " pti")) {
+		ksft_print_msg("PTI is not enabled\n");
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
 /* debugfs is mounted: the asi test helper lives there. */
 static int test_debugfs_mounted(const char *root)
 {
@@ -190,6 +209,7 @@ struct guest_env_test {
 	T(test_lockdep_active),
 	T(test_slub_debug_on),
 	T(test_tlb_flush_counters),
+	T(test_pti_enabled),
 	T(test_debugfs_mounted),
 };
 #undef T
