@@ -59,7 +59,7 @@ manifest=$BUILD/src/asi.manifest
 if [ -f "$manifest" ]; then
 	comm -23 "$manifest" "$manifest.new" | while read -r f; do
 		if [ -f "$BASE_SRC/$f" ]; then
-			cp -p "$BASE_SRC/$f" "$ASI_SRC/$f"
+			cp "$BASE_SRC/$f" "$ASI_SRC/$f"
 		else
 			rm -f "$ASI_SRC/$f"
 		fi
