@@ -4,6 +4,8 @@ a guest run passed, so it must catch every kind of kernel report and count
 TAP results the way the runner writes them."""
 
 import os
+import contextlib
+import io
 import sys
 import tempfile
 import unittest
@@ -57,10 +59,11 @@ class KernelReports(unittest.TestCase):
         self.assertEqual([r.expected for r in reports], [True, False])
 
     def test_kernel_subcommand_fails_on_unexpected(self):
-        path = self.write_tmp([WARN])
-        self.assertEqual(guestlog.main(["kernel", path]), 1)
-        path = self.write_tmp(CLEAN)
-        self.assertEqual(guestlog.main(["kernel", path]), 0)
+        with contextlib.redirect_stdout(io.StringIO()):
+            path = self.write_tmp([WARN])
+            self.assertEqual(guestlog.main(["kernel", path]), 1)
+            path = self.write_tmp(CLEAN)
+            self.assertEqual(guestlog.main(["kernel", path]), 0)
 
     def write_tmp(self, lines):
         fd, path = tempfile.mkstemp()
@@ -98,7 +101,8 @@ class Summary(unittest.TestCase):
             paths.append(path)
         args = ["summary"] + paths + (["--finished"] if finished else [])
         try:
-            return guestlog.main(args)
+            with contextlib.redirect_stdout(io.StringIO()):
+                return guestlog.main(args)
         finally:
             for p in paths:
                 os.unlink(p)
