@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Address space isolation for cgroups (asi).
+ *
+ * An isolated cgroup (asi.isolate=1) and its non-isolated descendants form
+ * a domain.  Each domain has its own page-table tree for one top-level
+ * slot of the kernel address space (the ASI slot, PGD index -3); tasks of
+ * the domain see that tree, everyone else sees the full tree, which maps
+ * the private memory of every domain.  Private memory is taken from the
+ * buddy allocator in 2 MiB blocks, removed from the direct map and mapped
+ * in the slot at ASI_BASE_ADDR + physical address.
+ *
+ * This header is the interface the rest of the kernel uses: the hooks in
+ * page-table allocation, the fault handler, exec and the entry code, and
+ * the private page allocator that object placement builds on.
+ */
+#ifndef _LINUX_ASI_H
+#define _LINUX_ASI_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+#include <linux/gfp_types.h>
+#include <asm/pgtable_types.h>
+
+struct mm_struct;
+struct page;
+struct pt_regs;
+struct task_struct;
+struct asi_domain;
+
+/* PGD index -3: the unused 512 GiB hole between ESPFIX and cpu_entry_area. */
+#define ASI_PGD_ENTRY		(-3UL)
+#define ASI_BASE_ADDR		(ASI_PGD_ENTRY << P4D_SHIFT)
+#define ASI_SLOT_SIZE		(1UL << P4D_SHIFT)
+#define ASI_BLOCK_ORDER		(PMD_SHIFT - PAGE_SHIFT)
+#define ASI_BLOCK_SIZE		(1UL << PMD_SHIFT)
+
+#ifdef CONFIG_CGROUP_ASI
+
+DECLARE_STATIC_KEY_FALSE(asi_active);
+
+static inline bool asi_enabled(void)
+{
+	return static_branch_unlikely(&asi_active);
+}
+
+static inline bool asi_addr_in_slot(unsigned long addr)
+{
+	return addr - ASI_BASE_ADDR < ASI_SLOT_SIZE;
+}
+
+/* Page-table and task hooks (mm/asi/view.c). */
+void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd);
+void asi_pgd_dtor(pgd_t *pgd);
+void asi_exec_mm(struct task_struct *tsk, struct mm_struct *mm);
+
+/* Fault and entry hooks (mm/asi/fault.c). */
+bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
+		      unsigned long address);
+void __asi_exit_to_user(void);
+void __asi_irq_exit(void);
+void __asi_switch_mm(void);
+void __asi_user_fault(void);
+
+static inline void asi_exit_to_user(void)
+{
+	if (asi_enabled())
+		__asi_exit_to_user();
+}
+
+static inline void asi_irq_exit(void)
+{
+	if (asi_enabled())
+		__asi_irq_exit();
+}
+
+static inline void asi_switch_mm(void)
+{
+	if (asi_enabled())
+		__asi_switch_mm();
+}
+
+static inline void asi_user_fault(void)
+{
+	if (asi_enabled())
+		__asi_user_fault();
+}
+
+/* Private memory (mm/asi/pool.c). */
+struct asi_domain *asi_current_domain(void);
+struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			     unsigned int order);
+void asi_free_pages(struct page *page, unsigned int order);
+void *asi_page_address(const struct page *page);
+struct page *asi_virt_to_page(const void *addr);
+struct asi_domain *asi_addr_domain(unsigned long addr);
+bool asi_page_is_private(const struct page *page);
+
+#else /* !CONFIG_CGROUP_ASI */
+
+static inline bool asi_enabled(void) { return false; }
+static inline bool asi_addr_in_slot(unsigned long addr) { return false; }
+static inline void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd) { }
+static inline void asi_pgd_dtor(pgd_t *pgd) { }
+static inline void asi_exec_mm(struct task_struct *tsk,
+			       struct mm_struct *mm) { }
+static inline bool asi_kernel_fault(struct pt_regs *regs,
+				    unsigned long error_code,
+				    unsigned long address)
+{
+	return false;
+}
+static inline void asi_exit_to_user(void) { }
+static inline void asi_irq_exit(void) { }
+static inline void asi_switch_mm(void) { }
+static inline void asi_user_fault(void) { }
+
+#endif /* CONFIG_CGROUP_ASI */
+#endif /* _LINUX_ASI_H */

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address space isolation controller.
+ *
+ * An isolated cgroup (asi.isolate=1) owns a domain: its tasks, and those
+ * of its non-isolated descendants, see the domain's view of the ASI slot
+ * and nobody else's private memory.  A nested isolated cgroup starts a
+ * domain of its own.  Non-isolated cgroups outside any domain are host.
+ *
+ * Rules, all enforced here:
+ *  - asi.isolate changes only while the cgroup's subtree has no tasks
+ *    (EBUSY), so a task's view never changes under it except through
+ *    migration;
+ *  - a task may move into a domain or out to the host, but not directly
+ *    from one domain to another (EXDEV): that would hand one tenant's
+ *    live kernel context to another;
+ *  - a migrated task's mm is switched to its new view and flushed.
+ *
+ * The mechanism itself lives in mm/asi/.
+ */
+#include <linux/asi.h>
+#include <linux/cgroup.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "cgroup-internal.h"
+#include "../../mm/asi/internal.h"
+
+/* Longest write any asi file accepts; longer ones are EINVAL. */
+#define ASI_MAX_WRITE	16
+
+struct asi_cgroup {
+	struct cgroup_subsys_state css;
+	bool enforce;
+	struct asi_domain *domain;	/* set while asi.isolate=1 */
+	struct cgroup_file events_file;
+};
+
+static struct asi_cgroup *css_asi(struct cgroup_subsys_state *css)
+{
+	return css ? container_of(css, struct asi_cgroup, css) : NULL;
+}
+
+/* The domain @css belongs to: its own, or its nearest isolated ancestor's. */
+static struct asi_domain *asi_css_domain(struct cgroup_subsys_state *css)
+{
+	for (; css; css = css->parent) {
+		struct asi_domain *d = READ_ONCE(css_asi(css)->domain);
+
+		if (d)
+			return d;
+	}
+	return NULL;
+}
+
+/* Caller holds rcu_read_lock() or otherwise pins @tsk's cgroup. */
+struct asi_domain *asi_task_domain(struct task_struct *tsk)
+{
+	return asi_css_domain(task_css_check(tsk, asi_cgrp_id, true));
+}
+
+const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len)
+{
+	cgroup_name(d->css->cgroup, buf, len);
+	return buf;
+}
+
+void asi_cgroup_notify_events(struct cgroup_subsys_state *css)
+{
+	cgroup_file_notify(&css_asi(css)->events_file);
+}
+
+void asi_cgroup_kill(struct cgroup_subsys_state *css)
+{
+	cgroup_lock();
+	if (!cgroup_is_dead(css->cgroup))
+		cgroup_kill(css->cgroup);
+	cgroup_unlock();
+}
+
+static struct cgroup_subsys_state *
+asi_css_alloc(struct cgroup_subsys_state *parent)
+{
+	struct asi_cgroup *acg = kzalloc(sizeof(*acg), GFP_KERNEL);
+
+	return acg ? &acg->css : ERR_PTR(-ENOMEM);
+}
+
+static void asi_css_offline(struct cgroup_subsys_state *css)
+{
+	struct asi_cgroup *acg = css_asi(css);
+	struct asi_domain *d = acg->domain;
+
+	if (d) {
+		WRITE_ONCE(acg->domain, NULL);
+		asi_domain_orphan(d);
+	}
+}
+
+static void asi_css_free(struct cgroup_subsys_state *css)
+{
+	kfree(css_asi(css));
+}
+
+static int asi_can_attach(struct cgroup_taskset *tset)
+{
+	struct cgroup_subsys_state *dst_css;
+	struct task_struct *task;
+
+	cgroup_taskset_for_each(task, dst_css, tset) {
+		struct asi_domain *src, *dst;
+
+		src = asi_css_domain(task_css(task, asi_cgrp_id));
+		dst = asi_css_domain(dst_css);
+		if (src && dst && src != dst)
+			return -EXDEV;
+	}
+	return 0;
+}
+
+static void asi_attach(struct cgroup_taskset *tset)
+{
+	struct cgroup_subsys_state *dst_css;
+	struct task_struct *task;
+
+	cgroup_taskset_for_each(task, dst_css, tset)
+		asi_task_update_view(task);
+}
+
+/*
+ * CLONE_INTO_CGROUP can place a child in another domain than its parent:
+ * its own new mm takes the child's view.  A CLONE_VM child keeps sharing
+ * the parent's mm, and view, until it execs.
+ */
+static void asi_fork(struct task_struct *child)
+{
+	if (asi_enabled() && child->mm && child->mm != current->mm)
+		asi_task_update_view(child);
+}
+
+/* Accept exactly "0" or "1", optionally followed by a newline. */
+static int asi_parse_bool(char *buf, size_t nbytes, bool *val)
+{
+	if (nbytes > ASI_MAX_WRITE)
+		return -EINVAL;
+	buf = strim(buf);
+	if (!strcmp(buf, "0"))
+		*val = false;
+	else if (!strcmp(buf, "1"))
+		*val = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int asi_isolate_show(struct seq_file *sf, void *v)
+{
+	seq_printf(sf, "%d\n", !!css_asi(seq_css(sf))->domain);
+	return 0;
+}
+
+static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
+				 size_t nbytes, loff_t off)
+{
+	struct asi_cgroup *acg;
+	struct asi_domain *d;
+	struct cgroup *cgrp;
+	bool isolate;
+	int ret;
+
+	ret = asi_parse_bool(buf, nbytes, &isolate);
+	if (ret)
+		return ret;
+	if (isolate) {
+		ret = asi_activate();
+		if (ret)
+			return ret;
+	}
+
+	cgrp = cgroup_kn_lock_live(of->kn, false);
+	if (!cgrp)
+		return -ENODEV;
+	/* Keep forks and migrations out while the view changes. */
+	cgroup_attach_lock(true);
+
+	acg = css_asi(of_css(of));
+	if (isolate == !!acg->domain)
+		goto out;
+	if (cgroup_is_populated(cgrp)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (isolate) {
+		d = asi_domain_create(&acg->css);
+		if (!d) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		d->enforce = acg->enforce;
+		WRITE_ONCE(acg->domain, d);
+	} else {
+		d = acg->domain;
+		WRITE_ONCE(acg->domain, NULL);
+		asi_domain_orphan(d);
+	}
+out:
+	cgroup_attach_unlock(true);
+	cgroup_kn_unlock(of->kn);
+	return ret ?: nbytes;
+}
+
+static int asi_enforce_show(struct seq_file *sf, void *v)
+{
+	seq_printf(sf, "%d\n", css_asi(seq_css(sf))->enforce);
+	return 0;
+}
+
+static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
+				 size_t nbytes, loff_t off)
+{
+	struct asi_cgroup *acg = css_asi(of_css(of));
+	struct cgroup *cgrp;
+	bool enforce;
+	int ret;
+
+	ret = asi_parse_bool(buf, nbytes, &enforce);
+	if (ret)
+		return ret;
+	cgrp = cgroup_kn_lock_live(of->kn, false);
+	if (!cgrp)
+		return -ENODEV;
+	acg->enforce = enforce;
+	if (acg->domain)
+		WRITE_ONCE(acg->domain->enforce, enforce);
+	cgroup_kn_unlock(of->kn);
+	return nbytes;
+}
+
+static int asi_events_show(struct seq_file *sf, void *v)
+{
+	struct asi_domain *d;
+	long exits = 0, cross = 0, violations = 0;
+
+	rcu_read_lock();
+	d = READ_ONCE(css_asi(seq_css(sf))->domain);
+	if (d) {
+		exits = atomic_long_read(&d->exits);
+		cross = atomic_long_read(&d->cross_domain);
+		violations = atomic_long_read(&d->violations);
+	}
+	rcu_read_unlock();
+	seq_printf(sf, "exits %ld\ncross_domain %ld\nviolations %ld\n",
+		   exits, cross, violations);
+	return 0;
+}
+
+static int asi_stat_show(struct seq_file *sf, void *v)
+{
+	unsigned long blocks = 0, used = 0, pt = 0, fallbacks = 0, id = 0;
+	struct asi_domain *d;
+
+	rcu_read_lock();
+	d = asi_css_domain(seq_css(sf));
+	if (d) {
+		spin_lock_irq(&d->lock);
+		blocks = d->nr_blocks;
+		used = d->nr_private_pages;
+		spin_unlock_irq(&d->lock);
+		id = d->id;
+		pt = READ_ONCE(d->nr_pt_pages);
+		fallbacks = atomic_long_read(&d->fallbacks);
+	}
+	rcu_read_unlock();
+	seq_printf(sf, "domain %lu\n", id);
+	seq_printf(sf, "private_bytes %lu\n", used << PAGE_SHIFT);
+	seq_printf(sf, "pool_blocks %lu\n", blocks);
+	seq_printf(sf, "pool_free_bytes %lu\n",
+		   (blocks << PMD_SHIFT) - (used << PAGE_SHIFT));
+	seq_printf(sf, "pagetable_bytes %lu\n", pt << PAGE_SHIFT);
+	seq_printf(sf, "fallbacks %lu\n", fallbacks);
+	return 0;
+}
+
+static struct cftype asi_files[] = {
+	{
+		.name = "isolate",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = asi_isolate_show,
+		.write = asi_isolate_write,
+	},
+	{
+		.name = "enforce",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = asi_enforce_show,
+		.write = asi_enforce_write,
+	},
+	{
+		.name = "events",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct asi_cgroup, events_file),
+		.seq_show = asi_events_show,
+	},
+	{
+		.name = "stat",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = asi_stat_show,
+	},
+	{ }	/* terminate */
+};
+
+struct cgroup_subsys asi_cgrp_subsys = {
+	.css_alloc	= asi_css_alloc,
+	.css_offline	= asi_css_offline,
+	.css_free	= asi_css_free,
+	.can_attach	= asi_can_attach,
+	.attach		= asi_attach,
+	.fork		= asi_fork,
+	.dfl_cftypes	= asi_files,
+	.legacy_cftypes	= asi_files,
+};

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi debugfs: /sys/kernel/debug/asi/domains lists every domain, live or
+ * dying (removed, but with private memory or mms still in use), with its
+ * figures; the test helper (test.c) lives in the same directory.
+ */
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+static int asi_domains_show(struct seq_file *m, void *v)
+{
+	struct asi_domain *d;
+	char name[64];
+
+	seq_printf(m, "dying %ld\n", atomic_long_read(&asi_dying_domains));
+	spin_lock(&asi_domains_lock);
+	list_for_each_entry(d, &asi_domains, node) {
+		seq_printf(m, "domain %u %s %s refs %u blocks %lu private_pages %lu pagetable_pages %lu\n",
+			   d->id, asi_domain_name(d, name, sizeof(name)),
+			   READ_ONCE(d->dying) ? "dying" : "live",
+			   refcount_read(&d->ref), READ_ONCE(d->nr_blocks),
+			   READ_ONCE(d->nr_private_pages),
+			   READ_ONCE(d->nr_pt_pages));
+	}
+	spin_unlock(&asi_domains_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(asi_domains);
+
+static int __init asi_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	if (asi_disabled)
+		return 0;
+	dir = debugfs_create_dir("asi", NULL);
+	debugfs_create_file("domains", 0400, dir, NULL, &asi_domains_fops);
+	asi_test_init(dir);
+	return 0;
+}
+late_initcall(asi_debugfs_init);

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi faults: what happens when kernel code touches private memory that
+ * the current view does not map.
+ *
+ * Trusted contexts switch to the full view and retry:
+ *  - a kernel thread running on a lazily borrowed domain mm leaves it for
+ *    init_mm, as the TLB flush IPI does;
+ *  - a hard or soft interrupt loads init_mm's page tables for its own
+ *    duration and restores the interrupted CR3 before it returns, so that
+ *    a tenant's code never runs with a view an interrupt left behind.
+ * A task whose mm sees a domain's view is that domain's task, whatever its
+ * cgroup (a vfork child runs the parent's mm until it execs):
+ *  - asi.enforce=0: the access is counted (exits, cross_domain) and the
+ *    CPU leaves the domain view until the task returns to user mode or is
+ *    switched out.  It uses a per-CPU copy of the mm's page-table root
+ *    whose ASI slot points at the full tree, so user memory stays mapped.
+ *  - asi.enforce=1: a violation.  It is counted and logged, the domain is
+ *    killed from a work item, and the access is not retried: an access
+ *    with an exception fixup (the *_nofault accessors, uaccess-style
+ *    helpers) fails cleanly; any other oopses, as an access to unmapped
+ *    memory always does.
+ * NMIs never switch views.
+ */
+#define pr_fmt(fmt) "asi: " fmt
+
+#include <linux/cgroup.h>
+#include <linux/hardirq.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <asm/pgalloc.h>
+#include <asm/processor-flags.h>
+#include <asm/tlbflush.h>
+#include <asm/traps.h>
+
+#include "internal.h"
+
+/* The CR3 a domain task left (enforce=0 or trusted kernel thread). */
+static DEFINE_PER_CPU(unsigned long, asi_exit_cr3);
+/* The CR3 an interrupt switched away from. */
+static DEFINE_PER_CPU(unsigned long, asi_irq_cr3);
+/* Per-CPU page-table root for leaving a domain view. */
+static DEFINE_PER_CPU(pgd_t *, asi_exit_pgd);
+
+int asi_fault_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		unsigned long pgd = __get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						     PGD_ALLOCATION_ORDER);
+
+		if (!pgd)
+			return -ENOMEM;
+		per_cpu(asi_exit_pgd, cpu) = (pgd_t *)pgd;
+	}
+	return 0;
+}
+
+static unsigned long asi_cr3_with(pgd_t *pgd, unsigned long old_cr3)
+{
+	/* Keep PCID and LAM bits; the write flushes that PCID. */
+	return __sme_pa(pgd) | (old_cr3 & ~CR3_ADDR_MASK);
+}
+
+/* Copy the user half of the loaded mm's root into the exit root. */
+static void asi_exit_pgd_sync(pgd_t *exit_pgd)
+{
+	struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+
+	memcpy(exit_pgd, mm->pgd, KERNEL_PGD_BOUNDARY * sizeof(pgd_t));
+}
+
+static void asi_exit_view(void)
+{
+	struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+	pgd_t *exit_pgd = this_cpu_read(asi_exit_pgd);
+	unsigned long cr3 = __read_cr3();
+	p4d_t *slot;
+
+	memcpy(exit_pgd, mm->pgd, PAGE_SIZE);
+	slot = p4d_offset(pgd_offset_pgd(exit_pgd, ASI_BASE_ADDR),
+			  ASI_BASE_ADDR);
+	set_p4d(slot, __p4d(_KERNPG_TABLE | __pa(asi_full_pud)));
+	this_cpu_write(asi_exit_cr3, cr3);
+	write_cr3(asi_cr3_with(exit_pgd, cr3));
+}
+
+static void asi_restore_exit_view(void)
+{
+	unsigned long cr3 = this_cpu_read(asi_exit_cr3);
+
+	if (cr3) {
+		this_cpu_write(asi_exit_cr3, 0);
+		write_cr3(cr3);
+	}
+}
+
+/* Return to user mode, interrupts off. */
+void __asi_exit_to_user(void)
+{
+	asi_restore_exit_view();
+}
+
+/* Top of switch_mm_irqs_off(): its same-mm paths skip the CR3 write. */
+void __asi_switch_mm(void)
+{
+	asi_restore_exit_view();
+}
+
+/*
+ * A user-address fault, or a TLB flush, while out of the domain view: the
+ * mm may have gained or lost a top-level entry since the copy.
+ */
+void __asi_user_fault(void)
+{
+	if (this_cpu_read(asi_exit_cr3))
+		asi_exit_pgd_sync(this_cpu_read(asi_exit_pgd));
+}
+
+/* End of a hard interrupt or of softirq processing. */
+void __asi_irq_exit(void)
+{
+	unsigned long cr3 = this_cpu_read(asi_irq_cr3);
+
+	if (cr3) {
+		this_cpu_write(asi_irq_cr3, 0);
+		write_cr3(cr3);
+	}
+}
+
+static void asi_irq_full_view(void)
+{
+	unsigned long cr3 = __read_cr3();
+
+	if (!this_cpu_read(asi_irq_cr3))
+		this_cpu_write(asi_irq_cr3, cr3);
+	write_cr3(asi_cr3_with(init_mm.pgd, cr3));
+}
+
+static void asi_report_violation(struct asi_domain *mine,
+				 struct asi_domain *owner,
+				 unsigned long address)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	char me[64], them[64];
+
+	if (!__ratelimit(&rs))
+		return;
+	pr_err("violation: %s[%d] in domain %u (%s) accessed %#lx of domain %u (%s); killing domain %u\n",
+	       current->comm, task_pid_nr(current), mine->id,
+	       asi_domain_name(mine, me, sizeof(me)), address, owner->id,
+	       asi_domain_name(owner, them, sizeof(them)), mine->id);
+}
+
+/**
+ * asi_kernel_fault - handle a kernel-mode fault in the ASI slot
+ * @regs: the faulting context
+ * @error_code: hardware error code
+ * @address: faulting address
+ *
+ * Called from do_kern_addr_fault() with interrupts off.  Returns true when
+ * the view was switched and the access should be retried; false leaves
+ * the fault to the normal path (exception fixup or oops).
+ */
+bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
+		      unsigned long address)
+{
+	struct asi_block_info info;
+	struct asi_domain *mine;
+	struct mm_struct *mm;
+
+	if (!asi_enabled() || !asi_addr_in_slot(address))
+		return false;
+	if (user_mode(regs) ||
+	    (error_code & (X86_PF_USER | X86_PF_RSVD | X86_PF_INSTR)))
+		return false;
+	if (in_nmi())
+		return false;
+	/* Only live private memory is worth a retry; anything else is a bug. */
+	if (!asi_addr_block(address, &info))
+		return false;
+
+	if (in_hardirq() || in_serving_softirq()) {
+		asi_irq_full_view();
+		return true;
+	}
+
+	mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+	mine = mm == &init_mm ? NULL : asi_mm_domain(mm);
+	if (!mine || mine == info.domain)
+		return false;	/* mapped in this view: not an asi fault */
+
+	if (current->flags & PF_KTHREAD) {
+		if (!current->mm)
+			asi_leave_lazy_mm();
+		else
+			asi_exit_view();	/* kthread_use_mm() */
+		return true;
+	}
+
+	atomic_long_inc(&mine->cross_domain);
+	if (READ_ONCE(mine->enforce)) {
+		atomic_long_inc(&mine->violations);
+		asi_report_violation(mine, info.domain, address);
+		asi_domain_violation(mine);
+		return false;
+	}
+	atomic_long_inc(&mine->exits);
+	asi_exit_view();
+	return true;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces between the parts of asi: domains (domain.c), their
+ * page-table views (view.c), the private memory pool (pool.c), fault
+ * handling (fault.c), the cgroup controller (kernel/cgroup/asi.c) and the
+ * test helper (test.c).
+ */
+#ifndef _MM_ASI_INTERNAL_H
+#define _MM_ASI_INTERNAL_H
+
+#include <linux/asi.h>
+#include <linux/atomic.h>
+#include <linux/cgroup.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <asm/pgtable.h>
+
+/*
+ * A domain: the page-table tree of the ASI slot that its tasks see, and
+ * the private memory blocks mapped there.  It is referenced by the cgroup
+ * that owns it (until that cgroup stops being isolated or is removed), by
+ * every mm whose slot points at its tree, and by every block of its pool.
+ * When the owner lets go while memory is still in use the domain lives
+ * on, dying, until the last reference is dropped.
+ */
+struct asi_domain {
+	refcount_t ref;
+	unsigned int id;
+	pud_t *pud;			/* top of the domain tree */
+	struct cgroup_subsys_state *css;	/* owner, pinned until destroy */
+	bool dying;			/* the owner has let go */
+	bool enforce;			/* asi.enforce of the owner */
+
+	spinlock_t lock;		/* protects the pool fields below */
+	struct list_head blocks;	/* struct asi_block, partially used first */
+	unsigned long nr_blocks;
+	unsigned long nr_pt_pages;	/* domain tree pages, under asi_tree_lock */
+	unsigned long nr_private_pages;	/* pages handed out by the pool */
+
+	atomic_long_t exits;		/* left the domain view (enforce=0) */
+	atomic_long_t cross_domain;	/* touched another domain's memory */
+	atomic_long_t violations;	/* refused accesses (enforce=1) */
+	atomic_long_t fallbacks;	/* allocations the pool could not serve */
+
+	struct list_head node;		/* on asi_domains */
+	struct work_struct destroy_work;
+	struct rcu_head rcu;
+};
+
+/* domain.c */
+extern bool asi_disabled;
+extern struct list_head asi_domains;
+extern spinlock_t asi_domains_lock;
+extern atomic_long_t asi_dying_domains;
+
+struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css);
+void asi_domain_orphan(struct asi_domain *d);
+static inline void asi_domain_get(struct asi_domain *d)
+{
+	refcount_inc(&d->ref);
+}
+void asi_domain_put(struct asi_domain *d);
+struct asi_domain *asi_task_domain(struct task_struct *tsk);
+void asi_domain_violation(struct asi_domain *d);
+void asi_domain_refill_spares(void);
+int asi_activate(void);
+
+/* view.c */
+extern pud_t *asi_full_pud;
+int asi_view_init(void);
+pud_t *asi_tree_alloc(struct asi_domain *d);
+void asi_tree_free(struct asi_domain *d);
+int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys);
+void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys);
+struct asi_domain *asi_mm_domain(struct mm_struct *mm);
+void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d);
+void asi_task_update_view(struct task_struct *tsk);
+bool asi_current_view_maps(unsigned long addr);
+void asi_leave_lazy_mm(void);
+
+/* fault.c */
+int asi_fault_init(void);
+
+/* pool.c */
+struct asi_block_info {
+	struct asi_domain *domain;
+	phys_addr_t phys;
+};
+bool asi_addr_block(unsigned long addr, struct asi_block_info *info);
+extern atomic_long_t asi_blocks_released;
+extern atomic_long_t asi_blocks_released_dirty;
+extern atomic_long_t asi_blocks_released_unmapped;
+
+/* Controller callbacks for events raised outside it (kernel/cgroup/asi.c). */
+void asi_cgroup_notify_events(struct cgroup_subsys_state *css);
+void asi_cgroup_kill(struct cgroup_subsys_state *css);
+const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len);
+
+#ifdef CONFIG_ASI_TEST
+void asi_test_init(struct dentry *dir);
+#else
+static inline void asi_test_init(struct dentry *dir) { }
+#endif
+
+static inline unsigned long asi_phys_to_virt(phys_addr_t phys)
+{
+	return ASI_BASE_ADDR + phys;
+}
+
+static inline phys_addr_t asi_virt_to_phys(unsigned long addr)
+{
+	return addr - ASI_BASE_ADDR;
+}
+
+#endif /* _MM_ASI_INTERNAL_H */

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi private memory: a per-domain pool of 2 MiB blocks.
+ *
+ * A block is taken from the buddy allocator, removed from the direct map
+ * as one 2 MiB range (so the direct map splits only to 2 MiB, never to
+ * 4 KiB), and mapped in the domain's tree and in the full tree at
+ * ASI_BASE_ADDR + phys, so that address <-> page is arithmetic both ways.
+ * Pages are handed out of a block with a bitmap.  A block whose last page
+ * is freed goes back to the buddy allocator from a work item, because
+ * unmapping needs TLB shootdowns: it is zeroed through its alias, removed
+ * from both trees, flushed from every CPU and every address space (the
+ * entries are non-global), and only then returned to the direct map.
+ */
+#define pr_fmt(fmt) "asi: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include <asm/tlbflush.h>
+
+#include "internal.h"
+
+#define ASI_BLOCK_PAGES		(1U << ASI_BLOCK_ORDER)
+
+struct asi_block {
+	struct list_head node;		/* on domain->blocks while not empty */
+	struct asi_domain *domain;
+	struct page *page;		/* first of ASI_BLOCK_PAGES */
+	unsigned int nr_used;
+	DECLARE_BITMAP(used, ASI_BLOCK_PAGES);
+	struct work_struct release_work;
+};
+
+/* Blocks by physical block number: which domain owns an address. */
+static DEFINE_XARRAY(asi_blocks);
+
+atomic_long_t asi_blocks_released;
+atomic_long_t asi_blocks_released_dirty;
+atomic_long_t asi_blocks_released_unmapped;
+
+static unsigned long asi_block_index(phys_addr_t phys)
+{
+	return phys >> PMD_SHIFT;
+}
+
+static struct asi_block *asi_phys_block(phys_addr_t phys)
+{
+	return xa_load(&asi_blocks, asi_block_index(phys));
+}
+
+bool asi_addr_block(unsigned long addr, struct asi_block_info *info)
+{
+	struct asi_block *b;
+
+	if (!asi_addr_in_slot(addr))
+		return false;
+	b = asi_phys_block(asi_virt_to_phys(addr));
+	if (!b)
+		return false;
+	info->domain = b->domain;
+	info->phys = page_to_phys(b->page);
+	return true;
+}
+
+void *asi_page_address(const struct page *page)
+{
+	return (void *)asi_phys_to_virt(page_to_phys(page));
+}
+EXPORT_SYMBOL_GPL(asi_page_address);
+
+struct page *asi_virt_to_page(const void *addr)
+{
+	return pfn_to_page(asi_virt_to_phys((unsigned long)addr) >> PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(asi_virt_to_page);
+
+struct asi_domain *asi_addr_domain(unsigned long addr)
+{
+	struct asi_block_info info;
+
+	return asi_addr_block(addr, &info) ? info.domain : NULL;
+}
+
+bool asi_page_is_private(const struct page *page)
+{
+	return asi_enabled() && asi_phys_block(page_to_phys(page));
+}
+
+static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
+{
+	struct asi_block *b;
+	struct page *page;
+	phys_addr_t phys;
+	unsigned long va;
+	int err;
+
+	b = kzalloc(sizeof(*b), gfp & GFP_KERNEL);
+	if (!b)
+		return NULL;
+	page = alloc_pages((gfp & GFP_KERNEL) | __GFP_ZERO | __GFP_NORETRY |
+			   __GFP_NOWARN, ASI_BLOCK_ORDER);
+	if (!page)
+		goto free_block;
+	phys = page_to_phys(page);
+	if (phys + ASI_BLOCK_SIZE > ASI_SLOT_SIZE)
+		goto free_page;
+
+	/* Out of the direct map first, so the data never lives there. */
+	va = (unsigned long)page_address(page);
+	if (set_direct_map_valid_noflush(page, ASI_BLOCK_PAGES, false))
+		goto free_page;
+	flush_tlb_kernel_range(va, va + ASI_BLOCK_SIZE);
+
+	err = asi_tree_map_block(d, phys);
+	if (err)
+		goto restore;
+	err = xa_err(xa_store(&asi_blocks, asi_block_index(phys), b,
+			      GFP_KERNEL));
+	if (err) {
+		asi_tree_unmap_block(d, phys);
+		flush_tlb_all();
+		goto restore;
+	}
+
+	b->domain = d;
+	b->page = page;
+	asi_domain_get(d);
+	return b;
+
+restore:
+	set_direct_map_valid_noflush(page, ASI_BLOCK_PAGES, true);
+free_page:
+	__free_pages(page, ASI_BLOCK_ORDER);
+free_block:
+	kfree(b);
+	return NULL;
+}
+
+static struct page *asi_block_take(struct asi_block *b, unsigned int order)
+{
+	unsigned int nr = 1U << order;
+	unsigned long idx;
+
+	idx = bitmap_find_next_zero_area(b->used, ASI_BLOCK_PAGES, 0, nr,
+					 nr - 1);
+	if (idx >= ASI_BLOCK_PAGES)
+		return NULL;
+	bitmap_set(b->used, idx, nr);
+	b->nr_used += nr;
+	b->domain->nr_private_pages += nr;
+	return b->page + idx;
+}
+
+/**
+ * asi_alloc_pages - allocate private pages for a domain
+ * @d: the domain
+ * @gfp: allocation flags; the pool grows only if they allow blocking
+ * @order: up to ASI_BLOCK_ORDER
+ *
+ * The pages are mapped only at their alias, asi_page_address(), and only
+ * in @d's view and the full view.  Returns NULL, counting a fallback, when
+ * the pool cannot serve the request; the caller then uses ordinary memory.
+ */
+struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			     unsigned int order)
+{
+	struct asi_block *b, *new = NULL;
+	struct page *page = NULL;
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(order > ASI_BLOCK_ORDER))
+		return NULL;
+	for (;;) {
+		spin_lock_irqsave(&d->lock, flags);
+		if (new) {
+			list_add(&new->node, &d->blocks);
+			d->nr_blocks++;
+			new = NULL;
+		}
+		list_for_each_entry(b, &d->blocks, node) {
+			page = asi_block_take(b, order);
+			if (page)
+				break;
+		}
+		spin_unlock_irqrestore(&d->lock, flags);
+		if (page)
+			return page;
+		if (!gfpflags_allow_blocking(gfp) || READ_ONCE(d->dying))
+			break;
+		new = asi_block_grow(d, gfp);
+		if (!new)
+			break;
+	}
+	atomic_long_inc(&d->fallbacks);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(asi_alloc_pages);
+
+static void asi_block_release(struct work_struct *work)
+{
+	struct asi_block *b = container_of(work, struct asi_block,
+					   release_work);
+	struct asi_domain *d = b->domain;
+	phys_addr_t phys = page_to_phys(b->page);
+	unsigned long flags;
+
+	/*
+	 * Zero through the alias while the block is still mapped: the
+	 * data must never reach the direct map.  A worker may be running
+	 * on a domain task's lazily borrowed mm; leave it for the full view
+	 * and stay on this CPU until done.
+	 */
+	preempt_disable();
+	local_irq_save(flags);
+	asi_leave_lazy_mm();
+	local_irq_restore(flags);
+	memset((void *)asi_phys_to_virt(phys), 0, ASI_BLOCK_SIZE);
+	preempt_enable();
+
+	asi_tree_unmap_block(d, phys);
+	xa_erase(&asi_blocks, asi_block_index(phys));
+	/* Non-global entries, possibly in every address space: flush all. */
+	flush_tlb_all();
+	set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES, true);
+
+	atomic_long_inc(&asi_blocks_released);
+	if (IS_ENABLED(CONFIG_ASI_TEST)) {
+		/* Checked by the selftests through the test helper. */
+		if (!kernel_page_present(b->page) ||
+		    !kernel_page_present(b->page + ASI_BLOCK_PAGES - 1))
+			atomic_long_inc(&asi_blocks_released_unmapped);
+		else if (memchr_inv(page_address(b->page), 0, ASI_BLOCK_SIZE))
+			atomic_long_inc(&asi_blocks_released_dirty);
+	}
+	__free_pages(b->page, ASI_BLOCK_ORDER);
+
+	spin_lock_irqsave(&d->lock, flags);
+	d->nr_blocks--;
+	spin_unlock_irqrestore(&d->lock, flags);
+	asi_domain_put(d);
+	kfree(b);
+}
+
+/**
+ * asi_free_pages - free pages from asi_alloc_pages()
+ * @page: the first page
+ * @order: as allocated
+ *
+ * Any context.  A block left empty is released from a work item.
+ */
+void asi_free_pages(struct page *page, unsigned int order)
+{
+	unsigned int nr = 1U << order;
+	struct asi_domain *d;
+	struct asi_block *b;
+	unsigned long flags;
+	unsigned long idx;
+	bool empty;
+
+	b = asi_phys_block(page_to_phys(page));
+	if (WARN_ON_ONCE(!b))
+		return;
+	d = b->domain;
+	idx = page - b->page;
+
+	spin_lock_irqsave(&d->lock, flags);
+	/* Freeing a page that is not in use is a double free. */
+	VM_WARN_ON_ONCE(find_next_zero_bit(b->used, idx + nr, idx) < idx + nr);
+	bitmap_clear(b->used, idx, nr);
+	b->nr_used -= nr;
+	d->nr_private_pages -= nr;
+	empty = !b->nr_used;
+	if (empty)
+		list_del(&b->node);
+	spin_unlock_irqrestore(&d->lock, flags);
+
+	if (empty) {
+		INIT_WORK(&b->release_work, asi_block_release);
+		queue_work(system_unbound_wq, &b->release_work);
+	}
+}
+EXPORT_SYMBOL_GPL(asi_free_pages);

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi views: the page-table trees of the ASI slot and which one each mm
+ * sees.
+ *
+ * The slot is one top-level entry (PGD index -3).  swapper_pg_dir, and so
+ * every host mm, which copies it at pgd_alloc time, points it at the full
+ * tree; the mm of a domain's task points it at that domain's tree.  Both
+ * trees map private blocks as non-global 2 MiB leaves at ASI_BASE_ADDR +
+ * physical address, the full tree all of them, a domain tree only its own.
+ * Like the PTI LDT slot the entry is never copied into the PTI user page
+ * tables: set_p4d() mirrors only user-half entries.
+ *
+ * Context switches need no new code: loading the next mm's CR3 switches
+ * the view.
+ */
+#define pr_fmt(fmt) "asi: " fmt
+
+#include <linux/cgroup.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <asm/mmu_context.h>
+#include <asm/pgalloc.h>
+#include <asm/tlbflush.h>
+
+#include "internal.h"
+
+pud_t *asi_full_pud;
+static DEFINE_SPINLOCK(asi_tree_lock);	/* PMD pages of all trees */
+static DEFINE_SPINLOCK(asi_slot_lock);	/* slot entries of mms */
+
+static p4d_t *asi_slot(pgd_t *pgd)
+{
+	return p4d_offset(pgd_offset_pgd(pgd, ASI_BASE_ADDR), ASI_BASE_ADDR);
+}
+
+static p4d_t asi_slot_entry(pud_t *pud)
+{
+	return __p4d(_KERNPG_TABLE | __pa(pud));
+}
+
+/*
+ * Install the full tree in swapper_pg_dir and in every pgd that already
+ * copied swapper's (empty) slot, such as poking_mm's.  Runs once, before
+ * any user task exists.
+ */
+int __init asi_view_init(void)
+{
+	struct ptdesc *ptdesc;
+
+	if (pgtable_l5_enabled()) {
+		pr_warn("not available: 5-level paging is not supported\n");
+		asi_disabled = true;
+		return -EOPNOTSUPP;
+	}
+
+	asi_full_pud = (pud_t *)get_zeroed_page(GFP_KERNEL);
+	if (!asi_full_pud) {
+		asi_disabled = true;
+		return -ENOMEM;
+	}
+
+	spin_lock(&pgd_lock);
+	set_p4d(asi_slot(init_mm.pgd), asi_slot_entry(asi_full_pud));
+	list_for_each_entry(ptdesc, &pgd_list, pt_list) {
+		pgd_t *pgd = (pgd_t *)ptdesc_address(ptdesc);
+
+		set_p4d(asi_slot(pgd), asi_slot_entry(asi_full_pud));
+	}
+	spin_unlock(&pgd_lock);
+	return 0;
+}
+
+pud_t *asi_tree_alloc(struct asi_domain *d)
+{
+	pud_t *pud = (pud_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (pud)
+		set_page_private(virt_to_page(pud), (unsigned long)d);
+	return pud;
+}
+
+void asi_tree_free(struct asi_domain *d)
+{
+	int i;
+
+	for (i = 0; i < PTRS_PER_PUD; i++) {
+		if (!pud_none(d->pud[i]))
+			free_page((unsigned long)pud_pgtable(d->pud[i]));
+	}
+	set_page_private(virt_to_page(d->pud), 0);
+	free_page((unsigned long)d->pud);
+}
+
+/* The PMD entry for @addr in the tree under @pud, allocating the PMD page. */
+static pmd_t *asi_tree_pmd(pud_t *pud, unsigned long addr,
+			   unsigned long *nr_pt_pages)
+{
+	pud_t *pudp = pud + pud_index(addr);
+	pmd_t *new = NULL;
+
+	if (pud_none(READ_ONCE(*pudp))) {
+		new = (pmd_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!new)
+			return NULL;
+		spin_lock(&asi_tree_lock);
+		if (pud_none(*pudp)) {
+			set_pud(pudp, __pud(_KERNPG_TABLE | __pa(new)));
+			if (nr_pt_pages)
+				(*nr_pt_pages)++;
+			new = NULL;
+		}
+		spin_unlock(&asi_tree_lock);
+		if (new)
+			free_page((unsigned long)new);
+	}
+	return pmd_offset(pudp, addr);
+}
+
+static pmd_t asi_block_pmd(phys_addr_t phys)
+{
+	/* Non-global: a view is per address space, like ldt.c's mapping. */
+	pgprotval_t prot = (__PAGE_KERNEL_LARGE & ~_PAGE_GLOBAL) &
+			   __supported_pte_mask;
+
+	return __pmd(phys | prot);
+}
+
+/* Map a 2 MiB block in the domain tree and in the full tree. */
+int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys)
+{
+	unsigned long addr = asi_phys_to_virt(phys);
+	pmd_t *full, *dom;
+
+	if (phys + ASI_BLOCK_SIZE > ASI_SLOT_SIZE)
+		return -ERANGE;
+	full = asi_tree_pmd(asi_full_pud, addr, NULL);
+	dom = asi_tree_pmd(d->pud, addr, &d->nr_pt_pages);
+	if (!full || !dom)
+		return -ENOMEM;
+	set_pmd(dom, asi_block_pmd(phys));
+	set_pmd(full, asi_block_pmd(phys));
+	return 0;
+}
+
+/* The caller flushes the TLB of every CPU afterwards. */
+void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys)
+{
+	unsigned long addr = asi_phys_to_virt(phys);
+
+	pmd_clear(pmd_offset(d->pud + pud_index(addr), addr));
+	pmd_clear(pmd_offset(asi_full_pud + pud_index(addr), addr));
+}
+
+static struct asi_domain *asi_pgd_domain(pgd_t *pgd)
+{
+	p4d_t p4d = READ_ONCE(*asi_slot(pgd));
+	pud_t *pud;
+
+	if (p4d_none(p4d))
+		return NULL;
+	pud = (pud_t *)p4d_pgtable(p4d);
+	if (pud == asi_full_pud)
+		return NULL;
+	return (struct asi_domain *)page_private(virt_to_page(pud));
+}
+
+/* The domain whose view @mm sees, or NULL for the full view. */
+struct asi_domain *asi_mm_domain(struct mm_struct *mm)
+{
+	return asi_pgd_domain(mm->pgd);
+}
+
+static void asi_pgd_set_domain(pgd_t *pgd, struct asi_domain *d)
+{
+	struct asi_domain *old;
+
+	spin_lock(&asi_slot_lock);
+	old = asi_pgd_domain(pgd);
+	if (old != d) {
+		if (d)
+			asi_domain_get(d);
+		set_p4d(asi_slot(pgd), asi_slot_entry(d ? d->pud : asi_full_pud));
+		if (old)
+			asi_domain_put(old);
+	}
+	spin_unlock(&asi_slot_lock);
+}
+
+void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d)
+{
+	asi_pgd_set_domain(mm->pgd, d);
+}
+
+/*
+ * pgd_alloc(), under pgd_lock, after the kernel half was copied from
+ * swapper: a new mm (fork, exec) starts in the view of the task creating
+ * it.  The fork callback corrects it for CLONE_INTO_CGROUP.
+ */
+void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd)
+{
+	struct asi_domain *d;
+
+	if (!asi_enabled())
+		return;
+	rcu_read_lock();
+	d = asi_task_domain(current);
+	if (d)
+		asi_pgd_set_domain(pgd, d);
+	rcu_read_unlock();
+}
+
+/* pgd_free(): the mm no longer references its domain's tree. */
+void asi_pgd_dtor(pgd_t *pgd)
+{
+	if (asi_enabled())
+		asi_pgd_set_domain(pgd, NULL);
+}
+
+/*
+ * exec_mmap(), under task_lock before the new mm is activated: re-derive
+ * the view, in case the task migrated since the mm was allocated.
+ */
+void asi_exec_mm(struct task_struct *tsk, struct mm_struct *mm)
+{
+	if (!asi_enabled())
+		return;
+	rcu_read_lock();
+	asi_mm_set_domain(mm, asi_task_domain(tsk));
+	rcu_read_unlock();
+}
+
+/*
+ * Give @tsk's mm the view of the domain @tsk belongs to now (migration,
+ * fork).  A changed slot is flushed from every CPU that ran the mm.
+ */
+void asi_task_update_view(struct task_struct *tsk)
+{
+	struct asi_domain *d;
+	struct mm_struct *mm;
+
+	task_lock(tsk);
+	mm = tsk->mm;
+	if (!mm || (tsk->flags & PF_KTHREAD)) {
+		task_unlock(tsk);
+		return;
+	}
+	mmgrab(mm);
+	task_unlock(tsk);
+
+	rcu_read_lock();
+	d = asi_task_domain(tsk);
+	if (asi_mm_domain(mm) == d) {
+		rcu_read_unlock();
+		goto out;
+	}
+	asi_mm_set_domain(mm, d);
+	rcu_read_unlock();
+	flush_tlb_mm(mm);
+out:
+	mmdrop(mm);
+}
+
+/* Is @addr mapped in the page tables this CPU uses right now? */
+bool asi_current_view_maps(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte;
+	bool ret;
+
+	preempt_disable();
+	pte = lookup_address_in_pgd(pgd_offset_pgd(__va(read_cr3_pa()), addr),
+				    addr, &level);
+	ret = pte && (pte_flags(*pte) & _PAGE_PRESENT);
+	preempt_enable();
+	return ret;
+}
+
+/*
+ * A kernel thread that lazily borrowed a domain task's mm leaves it for
+ * init_mm, whose slot is the full tree.  Interrupts are off.
+ */
+void asi_leave_lazy_mm(void)
+{
+	lockdep_assert_irqs_disabled();
+	if (this_cpu_read(cpu_tlbstate.loaded_mm) != &init_mm)
+		switch_mm_irqs_off(NULL, &init_mm, NULL);
+}

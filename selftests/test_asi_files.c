@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The asi controller's cgroupfs interface: files and defaults, bad input
+ * (a clean EINVAL and nothing changed), EBUSY on a populated cgroup, the
+ * migration rules between domains, and nesting.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+#include "cgroup_util.h"
+#include "asi_util.h"
+
+static int sleep_forever(const char *cgroup, void *arg)
+{
+	pause();
+	return 0;
+}
+
+/* No asi file exists on the root: the root is the host. */
+static int test_asi_no_files_on_root(const char *root)
+{
+	static const char * const files[] = {
+		"asi.isolate", "asi.enforce", "asi.events", "asi.stat",
+	};
+	char path[PATH_MAX];
+
+	for (int i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, files[i]);
+		if (!access(path, F_OK)) {
+			ksft_print_msg("%s exists on the root\n", files[i]);
+			return KSFT_FAIL;
+		}
+	}
+	return KSFT_PASS;
+}
+
+/* A new cgroup is host: not isolated, not enforcing, no figures. */
+static int test_asi_defaults(const char *root)
+{
+	int ret = KSFT_FAIL;
+	char *cg = cg_name(root, "asi_defaults");
+
+	if (!cg || cg_create(cg))
+		goto out;
+	if (cg_read_strcmp(cg, "asi.isolate", "0\n") ||
+	    cg_read_strcmp(cg, "asi.enforce", "0\n") ||
+	    cg_read_strcmp(cg, "asi.events",
+			   "exits 0\ncross_domain 0\nviolations 0\n") ||
+	    cg_read_key_long(cg, "asi.stat", "domain ") != 0 ||
+	    cg_read_key_long(cg, "asi.stat", "private_bytes ") != 0)
+		goto out;
+	ret = KSFT_PASS;
+out:
+	if (cg)
+		cg_destroy(cg);
+	free(cg);
+	return ret;
+}
+
+/*
+ * Every rejected write fails with EINVAL and leaves the value as it was;
+ * the accepted spellings are exactly "0" and "1" with an optional newline.
+ * (A zero-length write(2) never reaches the file: the VFS returns 0.)
+ */
+static int test_asi_bad_input(const char *root)
+{
+	static const char * const files[] = { "asi.isolate", "asi.enforce" };
+	static const char * const bad[] = {
+		"2", "-1", "garbage", "\n", " ", "1 1", "0x1", "yes", "on",
+		"1\n1", "11",
+	};
+	char *longbuf = malloc(8192);
+	int ret = KSFT_FAIL, err;
+	char *cg = cg_name(root, "asi_bad_input");
+
+	if (!longbuf || !cg || cg_create(cg))
+		goto out;
+	memset(longbuf, '1', 8191);
+	longbuf[8191] = '\0';
+
+	for (int f = 0; f < ARRAY_SIZE(files); f++) {
+		for (int want = 0; want <= 1; want++) {
+			const char *val = want ? "1\n" : "0";
+			const char *expect = want ? "1\n" : "0\n";
+
+			if (cg_write(cg, files[f], (char *)val)) {
+				ksft_print_msg("%s: '%s' refused\n", files[f], val);
+				goto out;
+			}
+			for (int b = 0; b < ARRAY_SIZE(bad); b++) {
+				err = cg_write(cg, files[f], (char *)bad[b]);
+
+				if (err != -EINVAL) {
+					ksft_print_msg("%s: '%s' gave %d, not EINVAL\n",
+						       files[f], bad[b], err);
+					goto out;
+				}
+				if (cg_read_strcmp(cg, files[f], expect)) {
+					ksft_print_msg("%s changed by '%s'\n",
+						       files[f], bad[b]);
+					goto out;
+				}
+			}
+			/* Up to a page reaches the file: EINVAL. */
+			longbuf[4096] = '\0';
+			err = cg_write(cg, files[f], longbuf);
+			if (err != -EINVAL || cg_read_strcmp(cg, files[f], expect)) {
+				ksft_print_msg("%s: 4096-byte write gave %d\n",
+					       files[f], err);
+				goto out;
+			}
+			/* Beyond a page kernfs refuses it, as for every cgroup file. */
+			longbuf[4096] = '1';
+			err = cg_write(cg, files[f], longbuf);
+			if (err != -E2BIG || cg_read_strcmp(cg, files[f], expect)) {
+				ksft_print_msg("%s: 8191-byte write gave %d\n",
+					       files[f], err);
+				goto out;
+			}
+		}
+		if (cg_write(cg, files[f], "0"))
+			goto out;
+	}
+	/* Read-only files refuse writes. */
+	if (!cg_write(cg, "asi.events", "0") || !cg_write(cg, "asi.stat", "0"))
+		goto out;
+	ret = KSFT_PASS;
+out:
+	if (cg)
+		cg_destroy(cg);
+	free(cg);
+	free(longbuf);
+	return ret;
+}
+
+/* asi.isolate cannot change while the subtree has tasks. */
+static int test_asi_isolate_ebusy(const char *root)
+{
+	int ret = KSFT_FAIL, pid = -1;
+	char *cg = cg_name(root, "asi_ebusy");
+	char *child = cg_name(root, "asi_ebusy/child");
+
+	if (!cg || !child || cg_create(cg) || cg_create(child))
+		goto out;
+	if (cg_write(cg, "cgroup.subtree_control", "+asi"))
+		goto out;
+	pid = cg_run_nowait(child, sleep_forever, NULL);
+	if (pid < 0 || cg_wait_for_proc_count(child, 1))
+		goto out;
+	/* A task in a descendant makes the subtree populated too. */
+	if (cg_write(cg, "asi.isolate", "1") != -EBUSY ||
+	    cg_read_strcmp(cg, "asi.isolate", "0\n"))
+		goto out;
+	if (cg_write(child, "asi.isolate", "1") != -EBUSY ||
+	    cg_read_strcmp(child, "asi.isolate", "0\n"))
+		goto out;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = -1;
+	if (cg_wait_for_proc_count(child, 0))
+		goto out;
+	if (cg_write(cg, "asi.isolate", "1") ||
+	    cg_read_strcmp(cg, "asi.isolate", "1\n") ||
+	    cg_write(cg, "asi.isolate", "0"))
+		goto out;
+	ret = KSFT_PASS;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (child)
+		cg_destroy(child);
+	if (cg)
+		cg_destroy(cg);
+	free(child);
+	free(cg);
+	return ret;
+}
+
+/*
+ * Into a domain and out to the host are allowed; straight from one
+ * domain to another is EXDEV, and the task stays where it was.
+ */
+static int test_asi_migration_rules(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_mig_a", 0);
+	char *b = asi_create_domain(root, "asi_mig_b", 0);
+	char *host = cg_name(root, "asi_mig_host");
+	int ret = KSFT_FAIL, pid = -1;
+
+	if (!a || !b || !host || cg_create(host))
+		goto out;
+	pid = cg_run_nowait(host, sleep_forever, NULL);
+	if (pid < 0 || cg_wait_for_proc_count(host, 1))
+		goto out;
+	if (cg_enter(a, pid)) {
+		ksft_print_msg("host -> domain refused\n");
+		goto out;
+	}
+	if (cg_enter(b, pid) != -EXDEV) {
+		ksft_print_msg("domain -> other domain not EXDEV\n");
+		goto out;
+	}
+	if (cg_read_lc(a, "cgroup.procs") != 1 ||
+	    cg_read_lc(b, "cgroup.procs") != 0)
+		goto out;
+	if (cg_enter(host, pid) || cg_enter(b, pid)) {
+		ksft_print_msg("domain -> host -> other domain refused\n");
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	if (host)
+		cg_destroy(host);
+	free(host);
+	return ret;
+}
+
+/*
+ * A non-isolated child belongs to its parent's domain; an isolated child
+ * starts its own.  Moving between the parent and the non-isolated child
+ * stays in one domain and is allowed.
+ */
+static int test_asi_nesting(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_nest", 0);
+	char *inner = NULL, *nested = NULL;
+	long id_a, id_inner, id_nested;
+	int ret = KSFT_FAIL, pid = -1;
+
+	if (!a)
+		goto out;
+	inner = cg_name(a, "inner");
+	nested = cg_name(a, "nested");
+	if (!inner || !nested ||
+	    cg_write(a, "cgroup.subtree_control", "+asi") ||
+	    cg_create(inner) || cg_create(nested) ||
+	    cg_write(nested, "asi.isolate", "1"))
+		goto out;
+	id_a = cg_read_key_long(a, "asi.stat", "domain ");
+	id_inner = cg_read_key_long(inner, "asi.stat", "domain ");
+	id_nested = cg_read_key_long(nested, "asi.stat", "domain ");
+	if (id_a <= 0 || id_inner != id_a || id_nested <= 0 ||
+	    id_nested == id_a) {
+		ksft_print_msg("domains: parent %ld inner %ld nested %ld\n",
+			       id_a, id_inner, id_nested);
+		goto out;
+	}
+	pid = cg_run_nowait(inner, sleep_forever, NULL);
+	if (pid < 0 || cg_wait_for_proc_count(inner, 1))
+		goto out;
+	if (cg_enter(nested, pid) != -EXDEV)
+		goto out;
+	ret = KSFT_PASS;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (inner)
+			cg_wait_for_proc_count(inner, 0);
+	}
+	if (nested)
+		cg_destroy(nested);
+	if (inner)
+		cg_destroy(inner);
+	free(nested);
+	free(inner);
+	asi_destroy_domain(a);
+	return ret;
+}
+
+#define T(x) { x, #x }
+struct asi_files_test {
+	int (*fn)(const char *root);
+	const char *name;
+} tests[] = {
+	T(test_asi_no_files_on_root),
+	T(test_asi_defaults),
+	T(test_asi_bad_input),
+	T(test_asi_isolate_ebusy),
+	T(test_asi_migration_rules),
+	T(test_asi_nesting),
+};
+#undef T
+
+int main(int argc, char **argv)
+{
+	char root[PATH_MAX];
+	const char *why;
+
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(tests));
+	if (cg_find_unified_root(root, sizeof(root), NULL))
+		ksft_exit_skip("cgroup v2 isn't mounted\n");
+	why = asi_unavailable(root);
+	if (why)
+		ksft_exit_fail_msg("%s\n", why);
+
+	for (int i = 0; i < ARRAY_SIZE(tests); i++) {
+		switch (tests[i].fn(root)) {
+		case KSFT_PASS:
+			ksft_test_result_pass("%s\n", tests[i].name);
+			break;
+		case KSFT_SKIP:
+			ksft_test_result_skip("%s\n", tests[i].name);
+			break;
+		default:
+			ksft_test_result_fail("%s\n", tests[i].name);
+			break;
+		}
+	}
+
+	ksft_finished();
+}
