@@ -17,14 +17,27 @@ read -r hp hf hs < <(echo "$host" | sed -n 's/^host: \([0-9]*\) passed, \([0-9]*
 echo "== building the asi kernel and the guest"
 make -C "$TOP" -s kernel guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-echo "== booting the guest and running the selftests (log: $logdir)"
-"$TOP/scripts/run-guest.sh" -m check -t "$timeout" -l "$logdir" \
-	-a "${CHECK_APPEND:-}"
-rc=$?
-finished=
-[ $rc -le 1 ] && finished=--finished
-[ -f "$logdir/results.log" ] && tr -d '\r' < "$logdir/results.log" | grep -v '^ASI-GUEST-DONE'
+# Each boot: name, run-guest options, kernel parameters.
+boots=(
+	"main||"
+	"asi-off||asi=off asi_selftests=boot_asi_off"
+	"5level|-5|asi_selftests=boot_asi_5level"
+)
+results=() consoles=() finished=--finished
+for boot in "${boots[@]}"; do
+	IFS='|' read -r name opts append <<< "$boot"
+	dir=$logdir/$name
+	echo "== booting the guest ($name) and running the selftests (log: $dir)"
+	# shellcheck disable=SC2086
+	"$TOP/scripts/run-guest.sh" -m check -t "$timeout" -l "$dir" $opts \
+		-a "$append ${CHECK_APPEND:-}"
+	[ $? -le 1 ] || finished=
+	[ -f "$dir/results.log" ] && tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
+	results+=("$dir/results.log")
+	consoles+=("$dir/console.log")
+done
 
 echo "== summary"
-python3 "$TOP/scripts/guestlog.py" summary "$logdir/results.log" \
-	"$logdir/console.log" $finished --add "${hp:-0}" "${hf:-1}" "${hs:-0}"
+python3 "$TOP/scripts/guestlog.py" summary "$(IFS=,; echo "${results[*]}")" \
+	"$(IFS=,; echo "${consoles[*]}")" $finished \
+	--add "${hp:-0}" "${hf:-1}" "${hs:-0}"

@@ -7,6 +7,7 @@
       expected by the test that provoked it.
 
   guestlog.py summary RESULTS_LOG CONSOLE_LOG [--finished] [--add P F S]
+      (each LOG may be a comma-separated list, one per boot)
       Count the selftest results (kselftest TAP) and the unexpected
       kernel reports, print them, and end with one line
       "N passed, N failed, N skipped" (plus the counts given with --add,
@@ -128,12 +129,16 @@ def tap_counts(lines):
     return passed, failed, skipped, failures
 
 
-def _read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.readlines()
-    except FileNotFoundError:
-        return []
+def _read(paths):
+    """Lines of one log, or of several given as a comma-separated list."""
+    lines = []
+    for path in paths.split(","):
+        try:
+            with open(path, errors="replace") as f:
+                lines += f.readlines()
+        except FileNotFoundError:
+            pass
+    return lines
 
 
 def main(argv):

@@ -2,11 +2,12 @@
 # Boot a kernel with the guest initramfs under QEMU TCG.
 #
 #   run-guest.sh [-k bzImage] [-m mode] [-t seconds] [-l logdir] [-a append]
-#                [-p on|off] [-I icount-shift] [-- extra qemu args]
+#                [-p on|off] [-5] [-I icount-shift] [-- extra qemu args]
 #
 # mode is check, demo, bench or shell (the default, interactive).  PTI is
 # forced on by default (-p): the emulated CPU does not need it, but asi
-# must be tested beside it; the benchmarks also measure it off.  In the
+# must be tested beside it; the benchmarks also measure it off.  The guest
+# uses 4-level paging unless -5 lets it use the emulated CPU's LA57.  In the
 # batch modes the console (kernel log) goes to LOGDIR/console.log and what
 # the guest reports to LOGDIR/results.log; the run ends by itself, or is
 # killed after the timeout and reported as a hang.  Exit status: 0 when the
@@ -22,7 +23,8 @@ logdir=
 append=
 icount=
 pti=on
-while getopts "k:m:t:l:a:p:I:" opt; do
+paging=no5lvl
+while getopts "k:m:t:l:a:p:5I:" opt; do
 	case "$opt" in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
@@ -30,8 +32,9 @@ while getopts "k:m:t:l:a:p:I:" opt; do
 	l) logdir=$OPTARG ;;
 	a) append=$OPTARG ;;
 	p) pti=$OPTARG ;;
+	5) paging= ;;
 	I) icount=$OPTARG ;;
-	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-I icount-shift]" ;;
+	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-5] [-I icount-shift]" ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -40,7 +43,7 @@ shift $((OPTIND - 1))
 initrd=$BUILD/guest/initramfs.cpio.gz
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make initramfs')"
 
-cmdline="console=ttyS0,115200 no5lvl panic=-1 pti=$pti asi_guest=$mode $append"
+cmdline="console=ttyS0,115200 $paging panic=-1 pti=$pti asi_guest=$mode $append"
 [ "$mode" = demo ] && cmdline+=" loglevel=4"
 qemu=(qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 2 -m 2G
       -kernel "$kernel" -initrd "$initrd" -no-reboot -nodefaults

@@ -8,6 +8,8 @@
  *  - a cross-domain read with asi.enforce=1 never returns the data, kills
  *    the domain, counts a violation and wakes pollers of asi.events;
  *  - with asi.enforce=0 the same read succeeds and is counted;
+ *  - interrupts and kernel threads on a domain task's CPU read everything
+ *    and leave the task's view as it was;
  *  - released blocks come back zeroed and restored to the direct map;
  *  - a removed domain whose memory is still in use lives on, dying, until
  *    the memory is freed;
@@ -289,6 +291,60 @@ static int test_asi_view_fork_exec_clone(const char *root)
 out:
 	if (cgfd >= 0)
 		close(cgfd);
+	tenant_stop(&t);
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	return ret;
+}
+
+/*
+ * Trusted contexts read every domain's memory: a hard interrupt and a
+ * kernel worker running on a domain task's CPU (the worker on its lazily
+ * borrowed mm) switch to the full view, and the domain task finds its
+ * own view restored afterwards.  Nothing is counted against the domain,
+ * even with enforce=1.
+ */
+static int test_asi_trusted_contexts(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_trust_a", 0);
+	char *b = asi_create_domain(root, "asi_trust_b", 1);
+	struct tenant t = { .pid = -1 };
+	int ret = KSFT_FAIL, status;
+	pid_t pid;
+
+	if (!a || !b || tenant_start(a, &t))
+		goto out;
+	pid = fork();
+	if (!pid) {
+		unsigned long v = 0;
+		int fd;
+
+		if (cg_enter_current(b))
+			exit(1);
+		fd = asi_test_open();
+		for (int i = 0; i < 20; i++) {
+			if (asi_test_addr_cmd(fd, "irqread", t.page, &v) ||
+			    v != PATTERN)
+				exit(2);
+			if (asi_test_addr_cmd(fd, "kthreadread", t.page, &v) ||
+			    v != PATTERN)
+				exit(3);
+			if (asi_test_addr_cmd(fd, "mapped", t.page, &v) || v)
+				exit(4);
+		}
+		exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		ksft_print_msg("trusted read from domain B's CPU failed (%#x)\n",
+			       status);
+		goto out;
+	}
+	if (cg_read_key_long(b, "asi.events", "violations ") != 0 ||
+	    cg_read_key_long(b, "asi.events", "cross_domain ") != 0)
+		goto out;
+	ret = KSFT_PASS;
+out:
 	tenant_stop(&t);
 	asi_destroy_domain(a);
 	asi_destroy_domain(b);
@@ -672,6 +728,7 @@ struct asi_isolation_test {
 	T(test_asi_private_page_mapping),
 	T(test_asi_other_domain_unmapped),
 	T(test_asi_view_fork_exec_clone),
+	T(test_asi_trusted_contexts),
 	T(test_asi_cross_read_tolerated),
 	T(test_asi_cross_read_enforced),
 	T(test_asi_released_blocks_clean),

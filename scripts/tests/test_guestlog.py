@@ -73,6 +73,21 @@ class KernelReports(unittest.TestCase):
         return path
 
 
+class ReadLogs(unittest.TestCase):
+    def test_comma_separated_logs_are_concatenated(self):
+        paths = []
+        for lines in (["a\n"], ["b\n"]):
+            fd, path = tempfile.mkstemp()
+            with os.fdopen(fd, "w") as f:
+                f.writelines(lines)
+            self.addCleanup(os.unlink, path)
+            paths.append(path)
+        self.assertEqual(guestlog._read(",".join(paths)), ["a\n", "b\n"])
+
+    def test_missing_log_reads_empty(self):
+        self.assertEqual(guestlog._read("/nonexistent/log"), [])
+
+
 class TapCounts(unittest.TestCase):
     def test_nested_cases_are_counted(self):
         lines = ["TAP version 13", "1..1", "# selftest: asi: test_x",

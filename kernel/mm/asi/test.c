@@ -14,6 +14,11 @@
  *   write ADDR BYTE  fill the page at ADDR with BYTE (plain stores)
  *   read ADDR        read 8 bytes at ADDR with a fault-tolerant load;
  *                    result: the value in hex, or the error
+ *   irqread ADDR     the same read from a hard interrupt (irq_work) that
+ *                    interrupts the caller on its CPU
+ *   kthreadread ADDR the same read from a kernel worker that runs on the
+ *                    caller's CPU while the caller waits (and so starts
+ *                    on the caller's mm, lazily)
  *   mapped ADDR      walk the current CR3; result: 1 if mapped, else 0
  *   directmap ADDR   1 if the page behind alias ADDR is present in the
  *                    direct map, else 0
@@ -29,12 +34,15 @@
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/completion.h>
 #include <linux/init.h>
+#include <linux/irq_work.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -85,6 +93,65 @@ static int asi_test_alloc(struct asi_test_result *r)
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
 			   (unsigned long)addr);
 	return 0;
+}
+
+struct asi_test_read {
+	struct irq_work iw;
+	struct work_struct work;
+	struct completion done;
+	unsigned long addr;
+	unsigned long val;
+	int err;
+};
+
+static void asi_test_do_read(struct asi_test_read *rd)
+{
+	if (copy_from_kernel_nofault(&rd->val, (void *)rd->addr,
+				     sizeof(rd->val)))
+		rd->err = -EFAULT;
+}
+
+static void asi_test_irq_read(struct irq_work *iw)
+{
+	struct asi_test_read *rd = container_of(iw, struct asi_test_read, iw);
+
+	asi_test_do_read(rd);
+	complete(&rd->done);
+}
+
+static void asi_test_work_read(struct work_struct *work)
+{
+	struct asi_test_read *rd = container_of(work, struct asi_test_read,
+						work);
+
+	asi_test_do_read(rd);
+	complete(&rd->done);
+}
+
+/* Read @addr from a trusted context running on the caller's CPU. */
+static int asi_test_trusted_read(unsigned long addr, bool irq,
+				 unsigned long *val)
+{
+	struct asi_test_read rd = { .addr = addr };
+
+	init_completion(&rd.done);
+	if (irq) {
+		init_irq_work(&rd.iw, asi_test_irq_read);
+		preempt_disable();
+		irq_work_queue(&rd.iw);
+		preempt_enable();
+		wait_for_completion(&rd.done);
+		irq_work_sync(&rd.iw);
+	} else {
+		INIT_WORK_ONSTACK(&rd.work, asi_test_work_read);
+		queue_work_on(raw_smp_processor_id(), system_highpri_wq,
+			      &rd.work);
+		wait_for_completion(&rd.done);
+		flush_work(&rd.work);
+		destroy_work_on_stack(&rd.work);
+	}
+	*val = rd.val;
+	return rd.err;
 }
 
 static int asi_test_command(char *cmd, struct asi_test_result *r)
@@ -141,6 +208,15 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
 		return 0;
 	}
+	if (!strcmp(verb, "irqread") || !strcmp(verb, "kthreadread")) {
+		if (!asi_addr_domain(addr))
+			return -ENOENT;
+		err = asi_test_trusted_read(addr, verb[0] == 'i', &val);
+		if (err)
+			return err;
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
+		return 0;
+	}
 	if (!strcmp(verb, "mapped")) {
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
 				   asi_current_view_maps(addr));
@@ -186,7 +262,7 @@ static ssize_t asi_test_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
 	struct asi_test_result *r = file->private_data;
-	char cmd[64];
+	char cmd[64], ubuf_copy[64], check[64];
 	int err;
 
 	if (!asi_enabled())
@@ -196,9 +272,18 @@ static ssize_t asi_test_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(cmd, ubuf, count))
 		return -EFAULT;
 	cmd[count] = '\0';
+	memcpy(ubuf_copy, cmd, count);
 	mutex_lock(&r->lock);
 	err = asi_test_command(cmd, r);
 	mutex_unlock(&r->lock);
+	/*
+	 * A command may have left the domain view (enforce=0): user memory
+	 * must still be reachable for the rest of the system call.
+	 */
+	if (!err && copy_from_user(check, ubuf, count))
+		err = -EFAULT;
+	if (!err && memcmp(check, ubuf_copy, count))
+		err = -EIO;
 	return err ? err : count;
 }
 
