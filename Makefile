@@ -6,6 +6,7 @@
 #   make kernel          build/kernel/bzImage (base + our series)
 #   make baseline-kernel build/baseline/bzImage (same base and config)
 #   make series          export our series as patches in build/series
+#   make checkpatch      checkpatch.pl --strict on the exported series
 #   make deps            install the build and test dependencies (apt)
 #
 # The scripts called here are incremental: nothing is rebuilt that did
@@ -17,7 +18,7 @@ BUILD := $(TOP)/build
 export BUILD
 
 .PHONY: all deps kernel baseline-kernel selftests guest initramfs check \
-	check-host vm demo series clean distclean
+	check-host vm demo series checkpatch clean distclean
 
 all: kernel guest
 
@@ -51,6 +52,9 @@ demo: kernel guest
 
 series: deps
 	@scripts/export-series.sh
+
+checkpatch: deps
+	@scripts/checkpatch.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/kernel $(BUILD)/baseline $(BUILD)/guest \

@@ -29,6 +29,7 @@ patches=()
 if [ -f "$series" ]; then
 	while read -r p _; do
 		case "$p" in ''|'#'*) continue ;; esac
+		p=${p#+}
 		[ -f "$TOP/kernel/patches/$p" ] || die "series names missing patch $p"
 		patches+=("$TOP/kernel/patches/$p")
 	done < "$series"

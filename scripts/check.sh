@@ -17,6 +17,13 @@ read -r hp hf hs < <(echo "$host" | sed -n 's/^host: \([0-9]*\) passed, \([0-9]*
 echo "== building the asi kernel and the guest"
 make -C "$TOP" -s kernel guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
+echo "== checkpatch --strict on the series"
+if "$TOP/scripts/checkpatch.sh"; then
+	hp=$((${hp:-0} + 1))
+else
+	hf=$((${hf:-0} + 1))
+fi
+
 # Each boot: name, run-guest options, kernel parameters.
 boots=(
 	"main||"

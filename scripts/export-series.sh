@@ -1,8 +1,10 @@
 #!/bin/bash
 # Export our kernel series as git format-patch files in build/series, the
 # form a reviewer reads: first the new files (everything under kernel/ that
-# mirrors a kernel path, and the Kconfig), then each hook into an existing
-# file, in kernel/patches/series order, with its own message.
+# mirrors a kernel path, and the Kconfig) together with the patches the
+# series file marks with a leading "+" (their documentation and MAINTAINERS
+# entry), then each other hook into an existing file, in series order, with
+# its own message.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,14 +15,24 @@ out=$BUILD/series
 rm -rf "$repo" "$out"
 mkdir -p "$repo"
 git -C "$repo" init -q
-export GIT_AUTHOR_NAME="asi developers" GIT_AUTHOR_EMAIL="asi@localhost"
-export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-export GIT_AUTHOR_DATE="2025-01-01T00:00:00Z" GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
+export GIT_AUTHOR_NAME="asi developers"
+export GIT_AUTHOR_EMAIL="asi@localhost"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME"
+export GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2025-01-01T00:00:00Z"
+export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
 
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/kernel/patches/series")
+mapfile -t entries < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/kernel/patches/series")
+patches=() folded=()
+for e in "${entries[@]}"; do
+	case "$e" in
+	+*) folded+=("${e#+}") ;;
+	*) patches+=("$e") ;;
+	esac
+done
 
 # The base: the pristine version of every file the hooks touch.
-for p in "${patches[@]}"; do
+for p in "${patches[@]}" "${folded[@]}"; do
 	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$TOP/kernel/patches/$p"
 done | sort -u | while read -r f; do
 	[ -f "$BASE_SRC/$f" ] || continue
@@ -35,13 +47,19 @@ git -C "$repo" commit -q --allow-empty -m "base: $BASE_PKG $BASE_VERSION"
 	! -path './patches/*' -print0) | (cd "$TOP/kernel" && cpio -0 -pdm --quiet "$repo")
 mkdir -p "$repo/mm/asi"
 cp "$TOP/Kconfig" "$repo/mm/asi/Kconfig"
+for p in "${folded[@]}"; do
+	git -C "$repo" apply "$TOP/kernel/patches/$p"
+done
 git -C "$repo" add -A
-git -C "$repo" commit -q -F - <<MSG
+git -C "$repo" commit -q -s -F - <<MSG
 asi: add address space isolation for cgroups
 
-The new files of the asi series: the controller, its page-table views,
-private memory pool and configuration (mm/asi/, include/linux/asi*.h).
-The hooks into existing files follow as separate patches.
+The new files of the asi series: the controller (kernel/cgroup/asi.c),
+its page-table views, private memory pool, fault handling and test
+helper (mm/asi/), the interface for the rest of the kernel
+(include/linux/asi.h), its boot parameter's documentation and its
+MAINTAINERS entry.  The hooks into existing files follow as separate
+patches.
 MSG
 
 # Hooks, one commit each, message taken from the patch header.
@@ -50,7 +68,7 @@ for p in "${patches[@]}"; do
 	subject=$(sed -n 's/^Subject: \(\[PATCH[^]]*\] \)\{0,1\}//p' "$file" | head -1)
 	body=$(awk '/^Subject:/ { s = 1; next } s && /^---$/ { exit } s' "$file")
 	git -C "$repo" apply --index "$file"
-	git -C "$repo" commit -q -F - <<MSG
+	git -C "$repo" commit -q -s -F - <<MSG
 $subject
 $body
 MSG

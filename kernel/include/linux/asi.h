@@ -17,6 +17,7 @@
 #ifndef _LINUX_ASI_H
 #define _LINUX_ASI_H
 
+#include <linux/bits.h>
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/gfp_types.h>
@@ -31,9 +32,9 @@ struct asi_domain;
 /* PGD index -3: the unused 512 GiB hole between ESPFIX and cpu_entry_area. */
 #define ASI_PGD_ENTRY		(-3UL)
 #define ASI_BASE_ADDR		(ASI_PGD_ENTRY << P4D_SHIFT)
-#define ASI_SLOT_SIZE		(1UL << P4D_SHIFT)
+#define ASI_SLOT_SIZE		BIT(P4D_SHIFT)
 #define ASI_BLOCK_ORDER		(PMD_SHIFT - PAGE_SHIFT)
-#define ASI_BLOCK_SIZE		(1UL << PMD_SHIFT)
+#define ASI_BLOCK_SIZE		BIT(PMD_SHIFT)
 
 #ifdef CONFIG_CGROUP_ASI
 
@@ -99,20 +100,29 @@ bool asi_page_is_private(const struct page *page);
 #else /* !CONFIG_CGROUP_ASI */
 
 static inline bool asi_enabled(void) { return false; }
+
 static inline bool asi_addr_in_slot(unsigned long addr) { return false; }
+
 static inline void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd) { }
+
 static inline void asi_pgd_dtor(pgd_t *pgd) { }
+
 static inline void asi_exec_mm(struct task_struct *tsk,
 			       struct mm_struct *mm) { }
+
 static inline bool asi_kernel_fault(struct pt_regs *regs,
 				    unsigned long error_code,
 				    unsigned long address)
 {
 	return false;
 }
+
 static inline void asi_exit_to_user(void) { }
+
 static inline void asi_irq_exit(void) { }
+
 static inline void asi_switch_mm(void) { }
+
 static inline void asi_user_fault(void) { }
 
 #endif /* CONFIG_CGROUP_ASI */

@@ -31,7 +31,7 @@
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
-#include <asm/pgalloc.h>
+#include <linux/pgalloc.h>
 #include <asm/processor-flags.h>
 #include <asm/tlbflush.h>
 #include <asm/traps.h>

@@ -15,7 +15,7 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <asm/pgtable.h>
+#include <linux/pgtable.h>
 
 /*
  * A domain: the page-table tree of the ASI slot that its tasks see, and
@@ -57,10 +57,12 @@ extern atomic_long_t asi_dying_domains;
 
 struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css);
 void asi_domain_orphan(struct asi_domain *d);
+
 static inline void asi_domain_get(struct asi_domain *d)
 {
 	refcount_inc(&d->ref);
 }
+
 void asi_domain_put(struct asi_domain *d);
 struct asi_domain *asi_task_domain(struct task_struct *tsk);
 void asi_domain_violation(struct asi_domain *d);
@@ -88,6 +90,7 @@ struct asi_block_info {
 	struct asi_domain *domain;
 	phys_addr_t phys;
 };
+
 bool asi_addr_block(unsigned long addr, struct asi_block_info *info);
 extern atomic_long_t asi_blocks_released;
 extern atomic_long_t asi_blocks_released_dirty;

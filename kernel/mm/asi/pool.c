@@ -26,7 +26,7 @@
 
 #include "internal.h"
 
-#define ASI_BLOCK_PAGES		(1U << ASI_BLOCK_ORDER)
+#define ASI_BLOCK_PAGES		BIT(ASI_BLOCK_ORDER)
 
 struct asi_block {
 	struct list_head node;		/* on domain->blocks while not empty */

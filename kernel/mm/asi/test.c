@@ -51,7 +51,7 @@
 struct asi_test_result {
 	char buf[128];
 	size_t len;
-	struct mutex lock;
+	struct mutex lock;		/* serialises commands on one file */
 	unsigned long pages[ASI_TEST_MAX_PAGES];
 };
 
@@ -156,9 +156,10 @@ static int asi_test_trusted_read(unsigned long addr, bool irq,
 
 static int asi_test_command(char *cmd, struct asi_test_result *r)
 {
-	char *verb = strsep(&cmd, " \n");
-	char *arg = strsep(&cmd, " \n");
-	char *arg2 = strsep(&cmd, " \n");
+	static const char *delims = "\n ";
+	char *verb = strsep(&cmd, delims);
+	char *arg = strsep(&cmd, delims);
+	char *arg2 = strsep(&cmd, delims);
 	unsigned long addr, val;
 	u8 byte;
 	int err;
@@ -223,8 +224,10 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		return 0;
 	}
 	if (!strcmp(verb, "directmap")) {
+		struct page *page = asi_virt_to_page((void *)addr);
+
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-			kernel_page_present(asi_virt_to_page((void *)addr)));
+				   kernel_page_present(page));
 		return 0;
 	}
 	return -EINVAL;

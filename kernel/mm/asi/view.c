@@ -21,8 +21,8 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
-#include <asm/mmu_context.h>
-#include <asm/pgalloc.h>
+#include <linux/mmu_context.h>
+#include <linux/pgalloc.h>
 #include <asm/tlbflush.h>
 
 #include "internal.h"
