@@ -4,7 +4,7 @@
  *
  * Lets the selftests act as a malicious tenant.  Each write is a command
  * executed in the writer's own context (its view, its domain); the result
- * is read back from the same open file:
+ * is read back from the same open file, from its start:
  *
  *   alloc            allocate a private page in the caller's domain,
  *                    fill it with 0x5a; result: its address.  The page
@@ -287,6 +287,8 @@ static ssize_t asi_test_write(struct file *file, const char __user *ubuf,
 		err = -EFAULT;
 	if (!err && memcmp(check, ubuf_copy, count))
 		err = -EIO;
+	/* The next read returns this command's result from its start. */
+	*ppos = 0;
 	return err ? err : count;
 }
 
