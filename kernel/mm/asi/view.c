@@ -173,20 +173,26 @@ struct asi_domain *asi_mm_domain(struct mm_struct *mm)
 	return asi_pgd_domain(mm->pgd);
 }
 
+/*
+ * Point @pgd's slot at @d's tree, or at the full tree for NULL.  @d may
+ * have been found under RCU only (pgd_ctor runs before the fork is
+ * serialised against migration): if its last reference is already gone,
+ * the task has left it and the full view is right until the cgroup
+ * callbacks say otherwise.
+ */
 static void asi_pgd_set_domain(pgd_t *pgd, struct asi_domain *d)
 {
 	struct asi_domain *old;
 
+	if (d && !refcount_inc_not_zero(&d->ref))
+		d = NULL;
 	spin_lock(&asi_slot_lock);
 	old = asi_pgd_domain(pgd);
-	if (old != d) {
-		if (d)
-			asi_domain_get(d);
-		set_p4d(asi_slot(pgd), asi_slot_entry(d ? d->pud : asi_full_pud));
-		if (old)
-			asi_domain_put(old);
-	}
+	set_p4d(asi_slot(pgd), asi_slot_entry(d ? d->pud : asi_full_pud));
 	spin_unlock(&asi_slot_lock);
+	/* Drop the old reference, or the extra one when nothing changed. */
+	if (old)
+		asi_domain_put(old);
 }
 
 void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d)
