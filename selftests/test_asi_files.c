@@ -2,11 +2,12 @@
 /*
  * The asi controller's cgroupfs interface: files and defaults, bad input
  * (a clean EINVAL and nothing changed), EBUSY on a populated cgroup, the
- * migration rules between domains, and nesting.
+ * migration and clone rules between domains, and nesting.
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,6 +234,90 @@ out:
 	return ret;
 }
 
+/* clone3(CLONE_INTO_CGROUP) cannot start a child in another domain. */
+static int test_asi_clone_into_other_domain(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_clone_a", 0);
+	char *b = asi_create_domain(root, "asi_clone_b", 0);
+	int ret = KSFT_FAIL, status;
+	pid_t pid;
+
+	if (!a || !b)
+		goto out;
+	pid = fork();
+	if (!pid) {
+		int fd = dirfd_open_opath(b);
+		pid_t child;
+
+		if (fd < 0 || cg_enter_current(a))
+			exit(2);
+		child = clone_into_cgroup(fd);
+		if (!child)
+			exit(0);
+		if (child > 0) {
+			waitpid(child, NULL, 0);
+			exit(3);
+		}
+		exit(errno == EXDEV ? 0 : 4);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		ksft_print_msg("clone into another domain: status %#x\n", status);
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	return ret;
+}
+
+static int shared_mm_child(void *arg)
+{
+	pause();
+	return 0;
+}
+
+/*
+ * The view belongs to the mm: a process sharing its mm with another
+ * process (clone(CLONE_VM) without CLONE_THREAD) cannot move into or out
+ * of a domain (EBUSY), or the other's view would change under it.
+ */
+static int test_asi_shared_mm_migration(const char *root)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	char *a = asi_create_domain(root, "asi_shared_a", 0);
+	char *host = cg_name(root, "asi_shared_host");
+	int ret = KSFT_FAIL, err;
+	pid_t pid = -1;
+
+	if (!a || !host || cg_create(host) || cg_enter_current(host))
+		goto out;
+	pid = clone(shared_mm_child, stack + sizeof(stack),
+		    CLONE_VM | SIGCHLD, NULL);
+	if (pid < 0)
+		goto out;
+	err = cg_enter(a, pid);
+	if (err != -EBUSY) {
+		ksft_print_msg("moving a CLONE_VM sharer gave %d\n", err);
+		goto out;
+	}
+	if (cg_read_lc(a, "cgroup.procs") != 0)
+		goto out;
+	ret = KSFT_PASS;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	cg_enter_current(root);
+	asi_destroy_domain(a);
+	if (host)
+		cg_destroy(host);
+	free(host);
+	return ret;
+}
+
 /*
  * A non-isolated child belongs to its parent's domain; an isolated child
  * starts its own.  Moving between the parent and the non-isolated child
@@ -296,6 +381,8 @@ struct asi_files_test {
 	T(test_asi_bad_input),
 	T(test_asi_isolate_ebusy),
 	T(test_asi_migration_rules),
+	T(test_asi_clone_into_other_domain),
+	T(test_asi_shared_mm_migration),
 	T(test_asi_nesting),
 };
 #undef T

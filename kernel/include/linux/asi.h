@@ -62,6 +62,7 @@ void __asi_exit_to_user(void);
 void __asi_irq_exit(void);
 void __asi_switch_mm(void);
 void __asi_user_fault(void);
+bool asi_view_switched(void);
 
 static inline void asi_exit_to_user(void)
 {
@@ -124,6 +125,8 @@ static inline void asi_irq_exit(void) { }
 static inline void asi_switch_mm(void) { }
 
 static inline void asi_user_fault(void) { }
+
+static inline bool asi_view_switched(void) { return false; }
 
 #endif /* CONFIG_CGROUP_ASI */
 #endif /* _LINUX_ASI_H */

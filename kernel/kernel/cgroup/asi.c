@@ -13,7 +13,11 @@
  *    migration;
  *  - a task may move into a domain or out to the host, but not directly
  *    from one domain to another (EXDEV): that would hand one tenant's
- *    live kernel context to another;
+ *    live kernel context to another; clone3(CLONE_INTO_CGROUP) obeys the
+ *    same rule;
+ *  - a process that shares its mm with another process (CLONE_VM, or a
+ *    vfork child before exec) cannot change view by migration (EBUSY):
+ *    the view belongs to the mm;
  *  - a migrated task's mm is switched to its new view and flushed.
  *
  * The mechanism itself lives in mm/asi/.
@@ -104,20 +108,64 @@ static void asi_css_free(struct cgroup_subsys_state *css)
 	kfree(css_asi(css));
 }
 
+/* Moving between two different domains is refused. */
+static int asi_check_move(struct task_struct *task,
+			  struct cgroup_subsys_state *src_css,
+			  struct cgroup_subsys_state *dst_css)
+{
+	struct asi_domain *src = asi_css_domain(src_css);
+	struct asi_domain *dst = asi_css_domain(dst_css);
+
+	if (src && dst && src != dst)
+		return -EXDEV;
+	/*
+	 * The view belongs to the mm: a process sharing its mm with another
+	 * process (CLONE_VM without CLONE_THREAD) cannot take the shared view
+	 * into or out of a domain without changing the other's view too.
+	 */
+	if (src != dst && task->mm &&
+	    (test_bit(MMF_MULTIPROCESS, &task->mm->flags) || task->vfork_done))
+		return -EBUSY;
+	return 0;
+}
+
 static int asi_can_attach(struct cgroup_taskset *tset)
 {
 	struct cgroup_subsys_state *dst_css;
 	struct task_struct *task;
+	int ret;
 
 	cgroup_taskset_for_each(task, dst_css, tset) {
-		struct asi_domain *src, *dst;
-
-		src = asi_css_domain(task_css(task, asi_cgrp_id));
-		dst = asi_css_domain(dst_css);
-		if (src && dst && src != dst)
-			return -EXDEV;
+		task_lock(task);
+		ret = asi_check_move(task, task_css(task, asi_cgrp_id),
+				     dst_css);
+		task_unlock(task);
+		if (ret)
+			return ret;
 	}
 	return 0;
+}
+
+/*
+ * clone3(CLONE_INTO_CGROUP) obeys the migration rule: a child cannot
+ * start in another domain than its parent's.  The child's mm is set up
+ * already (copy_mm() precedes this callback).
+ */
+static int asi_can_fork(struct task_struct *child, struct css_set *cset)
+{
+	struct asi_domain *src, *dst;
+	int ret = 0;
+
+	rcu_read_lock();
+	src = asi_css_domain(task_css(current, asi_cgrp_id));
+	dst = asi_css_domain(cset->subsys[asi_cgrp_id]);
+	if (src && dst && src != dst)
+		ret = -EXDEV;
+	/* A CLONE_VM child shares its parent's view: it must stay with it. */
+	else if (src && src != dst && child->mm == current->mm)
+		ret = -EXDEV;
+	rcu_read_unlock();
+	return ret;
 }
 
 static void asi_attach(struct cgroup_taskset *tset)
@@ -130,9 +178,10 @@ static void asi_attach(struct cgroup_taskset *tset)
 }
 
 /*
- * CLONE_INTO_CGROUP can place a child in another domain than its parent:
- * its own new mm takes the child's view.  A CLONE_VM child keeps sharing
- * the parent's mm, and view, until it execs.
+ * CLONE_INTO_CGROUP can place a child from the host into a domain or from
+ * a domain out to the host: its own new mm takes the child's view.  A
+ * CLONE_VM child from the host keeps sharing the parent's mm, and view,
+ * until it execs.
  */
 static void asi_fork(struct task_struct *child)
 {
@@ -161,34 +210,59 @@ static int asi_isolate_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
+/*
+ * Take the cgroup lock for a write to @of, or fail if the css went offline
+ * meanwhile (e.g. "-asi" in the parent's subtree_control): kernfs active
+ * protection is broken while waiting, so of_css() alone does not pin it.
+ */
+static struct asi_cgroup *asi_write_lock(struct kernfs_open_file *of)
+{
+	struct cgroup_subsys_state *css = of_css(of);
+
+	if (!css_tryget_online(css))
+		return NULL;
+	if (!cgroup_kn_lock_live(of->kn, false)) {
+		css_put(css);
+		return NULL;
+	}
+	if (!(css->flags & CSS_ONLINE)) {
+		cgroup_kn_unlock(of->kn);
+		css_put(css);
+		return NULL;
+	}
+	return css_asi(css);
+}
+
+static void asi_write_unlock(struct kernfs_open_file *of,
+			     struct asi_cgroup *acg)
+{
+	cgroup_kn_unlock(of->kn);
+	css_put(&acg->css);
+}
+
 static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 				 size_t nbytes, loff_t off)
 {
 	struct asi_cgroup *acg;
 	struct asi_domain *d;
-	struct cgroup *cgrp;
 	bool isolate;
 	int ret;
 
 	ret = asi_parse_bool(buf, nbytes, &isolate);
 	if (ret)
 		return ret;
-	if (isolate) {
-		ret = asi_activate();
-		if (ret)
-			return ret;
-	}
+	if (isolate && asi_disabled)
+		return -EOPNOTSUPP;
 
-	cgrp = cgroup_kn_lock_live(of->kn, false);
-	if (!cgrp)
+	acg = asi_write_lock(of);
+	if (!acg)
 		return -ENODEV;
 	/* Keep forks and migrations out while the view changes. */
 	cgroup_attach_lock(true);
 
-	acg = css_asi(of_css(of));
 	if (isolate == !!acg->domain)
 		goto out;
-	if (cgroup_is_populated(cgrp)) {
+	if (cgroup_is_populated(acg->css.cgroup)) {
 		ret = -EBUSY;
 		goto out;
 	}
@@ -199,6 +273,7 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 			goto out;
 		}
 		d->enforce = acg->enforce;
+		asi_activate_cpuslocked();
 		WRITE_ONCE(acg->domain, d);
 	} else {
 		d = acg->domain;
@@ -207,7 +282,7 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	}
 out:
 	cgroup_attach_unlock(true);
-	cgroup_kn_unlock(of->kn);
+	asi_write_unlock(of, acg);
 	return ret ?: nbytes;
 }
 
@@ -220,21 +295,20 @@ static int asi_enforce_show(struct seq_file *sf, void *v)
 static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
 				 size_t nbytes, loff_t off)
 {
-	struct asi_cgroup *acg = css_asi(of_css(of));
-	struct cgroup *cgrp;
+	struct asi_cgroup *acg;
 	bool enforce;
 	int ret;
 
 	ret = asi_parse_bool(buf, nbytes, &enforce);
 	if (ret)
 		return ret;
-	cgrp = cgroup_kn_lock_live(of->kn, false);
-	if (!cgrp)
+	acg = asi_write_lock(of);
+	if (!acg)
 		return -ENODEV;
 	acg->enforce = enforce;
 	if (acg->domain)
 		WRITE_ONCE(acg->domain->enforce, enforce);
-	cgroup_kn_unlock(of->kn);
+	asi_write_unlock(of, acg);
 	return nbytes;
 }
 
@@ -315,6 +389,7 @@ struct cgroup_subsys asi_cgrp_subsys = {
 	.css_offline	= asi_css_offline,
 	.css_free	= asi_css_free,
 	.can_attach	= asi_can_attach,
+	.can_fork	= asi_can_fork,
 	.attach		= asi_attach,
 	.fork		= asi_fork,
 	.dfl_cftypes	= asi_files,

@@ -15,9 +15,11 @@
 #define pr_fmt(fmt) "asi: " fmt
 
 #include <linux/cgroup.h>
+#include <linux/cpu.h>
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/irq_work.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/tlbflush.h>
@@ -30,7 +32,6 @@ LIST_HEAD(asi_domains);
 DEFINE_SPINLOCK(asi_domains_lock);
 atomic_long_t asi_dying_domains;
 static DEFINE_IDA(asi_domain_ida);
-static DEFINE_MUTEX(asi_activate_mutex);
 
 static int __init asi_setup(char *str)
 {
@@ -47,29 +48,50 @@ static int __init asi_setup(char *str)
 __setup("asi=", asi_setup);
 
 /*
- * Turn the hooks on.  Called when the first cgroup is isolated; the key is
- * never turned off again, because mms and blocks of dying domains may
- * outlive every isolated cgroup.
+ * Turn the hooks on.  Called when the first cgroup is isolated, with the
+ * CPU hotplug lock held (cgroup_attach_lock()); the key is never turned
+ * off again, because mms and blocks of dying domains may outlive every
+ * isolated cgroup.
  */
-int asi_activate(void)
+void asi_activate_cpuslocked(void)
 {
-	if (asi_disabled)
-		return -EOPNOTSUPP;
-	asi_domain_refill_spares();
-	if (static_branch_unlikely(&asi_active))
-		return 0;
-	mutex_lock(&asi_activate_mutex);
+	lockdep_assert_cpus_held();
 	if (!static_branch_unlikely(&asi_active))
-		static_branch_enable(&asi_active);
-	mutex_unlock(&asi_activate_mutex);
-	return 0;
+		static_branch_enable_cpuslocked(&asi_active);
 }
 
-struct asi_domain_work {
-	struct irq_work iw;
-	struct work_struct work;
-	struct asi_domain *d;
-};
+static void asi_violation_work(struct work_struct *work)
+{
+	struct asi_domain *d = container_of(work, struct asi_domain,
+					    violation_work);
+	struct asi_violation v = d->last_violation;
+	char name[64];
+
+	/* Accept the next violation; this one is reported and acted on. */
+	atomic_set(&d->violation_pending, 0);
+	pr_err_ratelimited("violation: %s[%d] in domain %u (%s) accessed %#lx of domain %u; %s\n",
+			   v.comm, v.pid, d->id,
+			   asi_domain_name(d, name, sizeof(name)), v.address,
+			   v.owner_id, READ_ONCE(d->dying) ?
+			   "domain already released, not killed" :
+			   "killing the domain");
+	asi_cgroup_notify_events(d->css);
+	/*
+	 * After asi.isolate=0 the cgroup may hold host tasks: only a live
+	 * domain is killed.
+	 */
+	if (!READ_ONCE(d->dying))
+		asi_cgroup_kill(d->css);
+	asi_domain_put(d);
+}
+
+static void asi_violation_irq_work(struct irq_work *iw)
+{
+	struct asi_domain *d = container_of(iw, struct asi_domain,
+					    violation_iw);
+
+	queue_work(system_wq, &d->violation_work);
+}
 
 struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 {
@@ -90,6 +112,8 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	refcount_set(&d->ref, 1);
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->blocks);
+	init_irq_work(&d->violation_iw, asi_violation_irq_work);
+	INIT_WORK(&d->violation_work, asi_violation_work);
 	d->nr_pt_pages = 1;
 	css_get(css);
 	d->css = css;
@@ -148,60 +172,28 @@ void asi_domain_put(struct asi_domain *d)
 	}
 }
 
-static void asi_violation_work(struct work_struct *work)
-{
-	struct asi_domain_work *w = container_of(work, struct asi_domain_work,
-						 work);
-
-	asi_cgroup_notify_events(w->d->css);
-	asi_cgroup_kill(w->d->css);
-	asi_domain_put(w->d);
-	kfree(w);
-	asi_domain_refill_spares();
-}
-
-static void asi_violation_irq_work(struct irq_work *iw)
-{
-	struct asi_domain_work *w = container_of(iw, struct asi_domain_work,
-						 iw);
-
-	queue_work(system_wq, &w->work);
-}
-
-/*
+/**
+ * asi_domain_violation - act on a refused access by a task of @d
+ * @d: the offending domain, pinned by the faulting task's mm
+ * @owner: the domain whose memory was touched
+ * @address: the address
+ *
  * Called from the fault handler, with interrupts off and any lock possibly
- * held: everything that sleeps or takes cgroup locks is deferred, first to
- * an irq_work, then to a work item.
+ * held: the report, the notification and the kill are deferred, first to
+ * an irq_work, then to a work item.  Violations that arrive while one is
+ * pending are counted but share its report and kill.
  */
-static DEFINE_PER_CPU(struct asi_domain_work *, asi_spare_work);
-
-void asi_domain_violation(struct asi_domain *d)
+void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
+			  unsigned long address)
 {
-	struct asi_domain_work *w = this_cpu_xchg(asi_spare_work, NULL);
-
-	if (!w)
-		return;	/* the kill already queued on this CPU will do */
+	if (atomic_xchg(&d->violation_pending, 1))
+		return;
+	memcpy(d->last_violation.comm, current->comm, TASK_COMM_LEN);
+	d->last_violation.pid = task_pid_nr(current);
+	d->last_violation.address = address;
+	d->last_violation.owner_id = owner->id;
 	asi_domain_get(d);
-	w->d = d;
-	init_irq_work(&w->iw, asi_violation_irq_work);
-	INIT_WORK(&w->work, asi_violation_work);
-	irq_work_queue(&w->iw);
-}
-
-/* Refill the per-CPU spare work items; called from sleepable context. */
-void asi_domain_refill_spares(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct asi_domain_work *w;
-
-		if (per_cpu(asi_spare_work, cpu))
-			continue;
-		w = kzalloc(sizeof(*w), GFP_KERNEL);
-		if (w && cmpxchg(per_cpu_ptr(&asi_spare_work, cpu), NULL, w))
-			kfree(w);
-	}
+	irq_work_queue(&d->violation_iw);
 }
 
 static int __init asi_init(void)
@@ -215,7 +207,10 @@ static int __init asi_init(void)
 		err = asi_fault_init();
 	if (err) {
 		asi_disabled = true;
-		pr_err("not available: initialisation failed (%d)\n", err);
+		/* asi_view_init() said why for 5-level paging. */
+		if (err != -EOPNOTSUPP)
+			pr_err("not available: initialisation failed (%d)\n",
+			       err);
 	}
 	return 0;
 }

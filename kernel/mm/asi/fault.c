@@ -15,8 +15,8 @@
  *    CPU leaves the domain view until the task returns to user mode or is
  *    switched out.  It uses a per-CPU copy of the mm's page-table root
  *    whose ASI slot points at the full tree, so user memory stays mapped.
- *  - asi.enforce=1: a violation.  It is counted and logged, the domain is
- *    killed from a work item, and the access is not retried: an access
+ *  - asi.enforce=1: a violation.  It is counted, then logged and the
+ *    domain killed from a work item, and the access is not retried: an access
  *    with an exception fixup (the *_nofault accessors, uaccess-style
  *    helpers) fails cleanly; any other oopses, as an access to unmapped
  *    memory always does.
@@ -28,7 +28,6 @@
 #include <linux/hardirq.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/pgalloc.h>
@@ -66,12 +65,25 @@ static unsigned long asi_cr3_with(pgd_t *pgd, unsigned long old_cr3)
 	return __sme_pa(pgd) | (old_cr3 & ~CR3_ADDR_MASK);
 }
 
-/* Copy the user half of the loaded mm's root into the exit root. */
-static void asi_exit_pgd_sync(pgd_t *exit_pgd)
+/*
+ * Copy the user half of the loaded mm's root into the exit root, entry by
+ * entry (the root may be live); returns whether anything changed.
+ */
+static bool asi_exit_pgd_sync(pgd_t *exit_pgd)
 {
 	struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+	bool changed = false;
+	int i;
 
-	memcpy(exit_pgd, mm->pgd, KERNEL_PGD_BOUNDARY * sizeof(pgd_t));
+	for (i = 0; i < KERNEL_PGD_BOUNDARY; i++) {
+		pgd_t pgd = READ_ONCE(mm->pgd[i]);
+
+		if (pgd_val(pgd) != pgd_val(exit_pgd[i])) {
+			WRITE_ONCE(exit_pgd[i], pgd);
+			changed = true;
+		}
+	}
+	return changed;
 }
 
 static void asi_exit_view(void)
@@ -105,22 +117,6 @@ void __asi_exit_to_user(void)
 	asi_restore_exit_view();
 }
 
-/* Top of switch_mm_irqs_off(): its same-mm paths skip the CR3 write. */
-void __asi_switch_mm(void)
-{
-	asi_restore_exit_view();
-}
-
-/*
- * A user-address fault, or a TLB flush, while out of the domain view: the
- * mm may have gained or lost a top-level entry since the copy.
- */
-void __asi_user_fault(void)
-{
-	if (this_cpu_read(asi_exit_cr3))
-		asi_exit_pgd_sync(this_cpu_read(asi_exit_pgd));
-}
-
 /* End of a hard interrupt or of softirq processing. */
 void __asi_irq_exit(void)
 {
@@ -132,6 +128,37 @@ void __asi_irq_exit(void)
 	}
 }
 
+/*
+ * Top of switch_mm_irqs_off(): give back whatever view was left first.
+ * Its same-mm paths skip the CR3 write, and an interrupt's saved CR3 must
+ * not be written back once the CPU has switched mms (a TLB flush IPI on a
+ * lazy CPU switches to init_mm).
+ */
+void __asi_switch_mm(void)
+{
+	__asi_irq_exit();
+	asi_restore_exit_view();
+}
+
+/*
+ * A user-address fault, or a TLB flush, while out of the domain view: the
+ * mm may have gained or freed a top-level entry since the copy.  Flush
+ * what the old entries may have left in the paging-structure caches.
+ */
+void __asi_user_fault(void)
+{
+	if (this_cpu_read(asi_exit_cr3) &&
+	    asi_exit_pgd_sync(this_cpu_read(asi_exit_pgd)))
+		write_cr3(__read_cr3());
+}
+
+/* Is this CPU on other page tables than its loaded mm's? */
+bool asi_view_switched(void)
+{
+	return asi_enabled() &&
+	       (this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3));
+}
+
 static void asi_irq_full_view(void)
 {
 	unsigned long cr3 = __read_cr3();
@@ -139,22 +166,6 @@ static void asi_irq_full_view(void)
 	if (!this_cpu_read(asi_irq_cr3))
 		this_cpu_write(asi_irq_cr3, cr3);
 	write_cr3(asi_cr3_with(init_mm.pgd, cr3));
-}
-
-static void asi_report_violation(struct asi_domain *mine,
-				 struct asi_domain *owner,
-				 unsigned long address)
-{
-	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
-				      DEFAULT_RATELIMIT_BURST);
-	char me[64], them[64];
-
-	if (!__ratelimit(&rs))
-		return;
-	pr_err("violation: %s[%d] in domain %u (%s) accessed %#lx of domain %u (%s); killing domain %u\n",
-	       current->comm, task_pid_nr(current), mine->id,
-	       asi_domain_name(mine, me, sizeof(me)), address, owner->id,
-	       asi_domain_name(owner, them, sizeof(them)), mine->id);
 }
 
 /**
@@ -181,8 +192,14 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 		return false;
 	if (in_nmi())
 		return false;
-	/* Only live private memory is worth a retry; anything else is a bug. */
-	if (!asi_addr_block(address, &info))
+	/*
+	 * Only live private memory that the full view maps is worth a
+	 * retry; anything else is a bug.  A CPU already out of its view
+	 * never switches again: the retry would fault forever.
+	 */
+	if (!asi_addr_block(address, &info) || !asi_full_view_maps(address))
+		return false;
+	if (this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3))
 		return false;
 
 	if (in_hardirq() || in_serving_softirq()) {
@@ -206,8 +223,7 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 	atomic_long_inc(&mine->cross_domain);
 	if (READ_ONCE(mine->enforce)) {
 		atomic_long_inc(&mine->violations);
-		asi_report_violation(mine, info.domain, address);
-		asi_domain_violation(mine);
+		asi_domain_violation(mine, info.domain, address);
 		return false;
 	}
 	atomic_long_inc(&mine->exits);

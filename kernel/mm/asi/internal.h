@@ -11,11 +11,20 @@
 #include <linux/asi.h>
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/pgtable.h>
+
+struct asi_violation {
+	char comm[TASK_COMM_LEN];
+	pid_t pid;
+	unsigned long address;
+	unsigned int owner_id;
+};
 
 /*
  * A domain: the page-table tree of the ASI slot that its tasks see, and
@@ -47,6 +56,12 @@ struct asi_domain {
 	struct list_head node;		/* on asi_domains */
 	struct work_struct destroy_work;
 	struct rcu_head rcu;
+
+	/* A refused access, reported and acted on from a work item. */
+	atomic_t violation_pending;
+	struct asi_violation last_violation;
+	struct irq_work violation_iw;
+	struct work_struct violation_work;
 };
 
 /* domain.c */
@@ -65,16 +80,17 @@ static inline void asi_domain_get(struct asi_domain *d)
 
 void asi_domain_put(struct asi_domain *d);
 struct asi_domain *asi_task_domain(struct task_struct *tsk);
-void asi_domain_violation(struct asi_domain *d);
-void asi_domain_refill_spares(void);
-int asi_activate(void);
+void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
+			  unsigned long address);
+void asi_activate_cpuslocked(void);
 
 /* view.c */
 extern pud_t *asi_full_pud;
 int asi_view_init(void);
 pud_t *asi_tree_alloc(struct asi_domain *d);
 void asi_tree_free(struct asi_domain *d);
-int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys);
+int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys, gfp_t gfp);
+bool asi_full_view_maps(unsigned long addr);
 void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys);
 struct asi_domain *asi_mm_domain(struct mm_struct *mm);
 void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d);

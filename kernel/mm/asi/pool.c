@@ -35,6 +35,7 @@ struct asi_block {
 	unsigned int nr_used;
 	DECLARE_BITMAP(used, ASI_BLOCK_PAGES);
 	struct work_struct release_work;
+	struct rcu_head rcu;
 };
 
 /* Blocks by physical block number: which domain owns an address. */
@@ -54,18 +55,23 @@ static struct asi_block *asi_phys_block(phys_addr_t phys)
 	return xa_load(&asi_blocks, asi_block_index(phys));
 }
 
+/* Blocks are freed after a grace period: lookups need only RCU. */
 bool asi_addr_block(unsigned long addr, struct asi_block_info *info)
 {
 	struct asi_block *b;
+	bool found = false;
 
 	if (!asi_addr_in_slot(addr))
 		return false;
+	rcu_read_lock();
 	b = asi_phys_block(asi_virt_to_phys(addr));
-	if (!b)
-		return false;
-	info->domain = b->domain;
-	info->phys = page_to_phys(b->page);
-	return true;
+	if (b) {
+		info->domain = b->domain;
+		info->phys = page_to_phys(b->page);
+		found = true;
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 void *asi_page_address(const struct page *page)
@@ -98,13 +104,13 @@ static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 	struct page *page;
 	phys_addr_t phys;
 	unsigned long va;
-	int err;
 
-	b = kzalloc(sizeof(*b), gfp & GFP_KERNEL);
+	gfp &= GFP_KERNEL;
+	b = kzalloc(sizeof(*b), gfp);
 	if (!b)
 		return NULL;
-	page = alloc_pages((gfp & GFP_KERNEL) | __GFP_ZERO | __GFP_NORETRY |
-			   __GFP_NOWARN, ASI_BLOCK_ORDER);
+	page = alloc_pages(gfp | __GFP_ZERO | __GFP_NORETRY | __GFP_NOWARN,
+			   ASI_BLOCK_ORDER);
 	if (!page)
 		goto free_block;
 	phys = page_to_phys(page);
@@ -117,24 +123,23 @@ static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 		goto free_page;
 	flush_tlb_kernel_range(va, va + ASI_BLOCK_SIZE);
 
-	err = asi_tree_map_block(d, phys);
-	if (err)
+	if (asi_tree_map_block(d, phys, gfp))
 		goto restore;
-	err = xa_err(xa_store(&asi_blocks, asi_block_index(phys), b,
-			      GFP_KERNEL));
-	if (err) {
+	/* Fully set up before the fault handler can find it. */
+	b->domain = d;
+	b->page = page;
+	if (xa_err(xa_store(&asi_blocks, asi_block_index(phys), b, gfp))) {
 		asi_tree_unmap_block(d, phys);
 		flush_tlb_all();
 		goto restore;
 	}
-
-	b->domain = d;
-	b->page = page;
 	asi_domain_get(d);
 	return b;
 
 restore:
-	set_direct_map_valid_noflush(page, ASI_BLOCK_PAGES, true);
+	if (WARN_ON_ONCE(set_direct_map_valid_noflush(page, ASI_BLOCK_PAGES,
+						      true)))
+		goto free_block;	/* leak it rather than hand out a hole */
 free_page:
 	__free_pages(page, ASI_BLOCK_ORDER);
 free_block:
@@ -223,11 +228,17 @@ static void asi_block_release(struct work_struct *work)
 	memset((void *)asi_phys_to_virt(phys), 0, ASI_BLOCK_SIZE);
 	preempt_enable();
 
-	asi_tree_unmap_block(d, phys);
+	/* Gone from the owner lookup first, so no fault retries on it. */
 	xa_erase(&asi_blocks, asi_block_index(phys));
+	asi_tree_unmap_block(d, phys);
 	/* Non-global entries, possibly in every address space: flush all. */
 	flush_tlb_all();
-	set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES, true);
+	if (WARN_ON_ONCE(set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES,
+						      true))) {
+		/* Never hand the buddy allocator pages it cannot map. */
+		atomic_long_inc(&asi_blocks_released_unmapped);
+		goto out;
+	}
 
 	atomic_long_inc(&asi_blocks_released);
 	if (IS_ENABLED(CONFIG_ASI_TEST)) {
@@ -239,12 +250,12 @@ static void asi_block_release(struct work_struct *work)
 			atomic_long_inc(&asi_blocks_released_dirty);
 	}
 	__free_pages(b->page, ASI_BLOCK_ORDER);
-
+out:
 	spin_lock_irqsave(&d->lock, flags);
 	d->nr_blocks--;
 	spin_unlock_irqrestore(&d->lock, flags);
 	asi_domain_put(d);
-	kfree(b);
+	kfree_rcu(b, rcu);
 }
 
 /**

@@ -94,15 +94,19 @@ void asi_tree_free(struct asi_domain *d)
 	free_page((unsigned long)d->pud);
 }
 
-/* The PMD entry for @addr in the tree under @pud, allocating the PMD page. */
-static pmd_t *asi_tree_pmd(pud_t *pud, unsigned long addr,
+/*
+ * The PMD entry for @addr in the tree under @pud, allocating the PMD page.
+ * Pages of the full tree are shared and never freed: they are not charged
+ * to whoever happens to grow into a new gigabyte first.
+ */
+static pmd_t *asi_tree_pmd(pud_t *pud, unsigned long addr, gfp_t gfp,
 			   unsigned long *nr_pt_pages)
 {
 	pud_t *pudp = pud + pud_index(addr);
 	pmd_t *new = NULL;
 
 	if (pud_none(READ_ONCE(*pudp))) {
-		new = (pmd_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		new = (pmd_t *)get_zeroed_page(gfp);
 		if (!new)
 			return NULL;
 		spin_lock(&asi_tree_lock);
@@ -121,23 +125,26 @@ static pmd_t *asi_tree_pmd(pud_t *pud, unsigned long addr,
 
 static pmd_t asi_block_pmd(phys_addr_t phys)
 {
-	/* Non-global: a view is per address space, like ldt.c's mapping. */
-	pgprotval_t prot = (__PAGE_KERNEL_LARGE & ~_PAGE_GLOBAL) &
+	/*
+	 * Non-global: a view is per address space, like ldt.c's mapping.
+	 * PAGE_KERNEL_LARGE carries the memory encryption bit where needed.
+	 */
+	pgprotval_t prot = (pgprot_val(PAGE_KERNEL_LARGE) & ~_PAGE_GLOBAL) &
 			   __supported_pte_mask;
 
 	return __pmd(phys | prot);
 }
 
 /* Map a 2 MiB block in the domain tree and in the full tree. */
-int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys)
+int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys, gfp_t gfp)
 {
 	unsigned long addr = asi_phys_to_virt(phys);
 	pmd_t *full, *dom;
 
 	if (phys + ASI_BLOCK_SIZE > ASI_SLOT_SIZE)
 		return -ERANGE;
-	full = asi_tree_pmd(asi_full_pud, addr, NULL);
-	dom = asi_tree_pmd(d->pud, addr, &d->nr_pt_pages);
+	full = asi_tree_pmd(asi_full_pud, addr, gfp & ~__GFP_ACCOUNT, NULL);
+	dom = asi_tree_pmd(d->pud, addr, gfp | __GFP_ACCOUNT, &d->nr_pt_pages);
 	if (!full || !dom)
 		return -ENOMEM;
 	set_pmd(dom, asi_block_pmd(phys));
@@ -152,6 +159,16 @@ void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys)
 
 	pmd_clear(pmd_offset(d->pud + pud_index(addr), addr));
 	pmd_clear(pmd_offset(asi_full_pud + pud_index(addr), addr));
+}
+
+/* Does the full tree map @addr?  Lock-free, for the fault handler. */
+bool asi_full_view_maps(unsigned long addr)
+{
+	pud_t pud = READ_ONCE(asi_full_pud[pud_index(addr)]);
+
+	if (pud_none(pud))
+		return false;
+	return pmd_present(READ_ONCE(*pmd_offset(&pud, addr)));
 }
 
 static struct asi_domain *asi_pgd_domain(pgd_t *pgd)
