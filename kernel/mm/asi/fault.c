@@ -101,31 +101,39 @@ static void asi_exit_view(void)
 	write_cr3(asi_cr3_with(exit_pgd, cr3));
 }
 
-static void asi_restore_exit_view(void)
+/* Write back a saved CR3, if any: a flushing write, for the PCID's sake. */
+static void asi_write_back(unsigned long cr3)
 {
-	unsigned long cr3 = this_cpu_read(asi_exit_cr3);
-
-	if (cr3) {
-		this_cpu_write(asi_exit_cr3, 0);
+	if (cr3)
 		write_cr3(cr3);
-	}
 }
 
-/* Return to user mode, interrupts off. */
-void __asi_exit_to_user(void)
+static void asi_restore_exit_view(void)
 {
-	asi_restore_exit_view();
+	asi_write_back(this_cpu_xchg(asi_exit_cr3, 0));
 }
 
 /* End of a hard interrupt or of softirq processing. */
 void __asi_irq_exit(void)
 {
-	unsigned long cr3 = this_cpu_read(asi_irq_cr3);
+	asi_write_back(this_cpu_xchg(asi_irq_cr3, 0));
+}
 
-	if (cr3) {
-		this_cpu_write(asi_irq_cr3, 0);
-		write_cr3(cr3);
-	}
+/* Give back both kinds of left views. */
+static void asi_restore_views(void)
+{
+	__asi_irq_exit();
+	asi_restore_exit_view();
+}
+
+/*
+ * Return to user mode, interrupts off.  PTI derives the user CR3 from the
+ * current one, so no left view may survive past this point, not even one
+ * from an interrupt vector that does not pass through irq_exit_rcu().
+ */
+void __asi_exit_to_user(void)
+{
+	asi_restore_views();
 }
 
 /*
@@ -136,8 +144,7 @@ void __asi_irq_exit(void)
  */
 void __asi_switch_mm(void)
 {
-	__asi_irq_exit();
-	asi_restore_exit_view();
+	asi_restore_views();
 }
 
 /*
