@@ -2,7 +2,8 @@
 /*
  * The isolation invariants of asi, each proved with real tasks in real
  * isolated cgroups acting through the test helper:
- *  - a private page is absent from the direct map;
+ *  - a private page is absent from the direct map, and the ASI slot from
+ *    the PTI user page tables;
  *  - its own domain and the host map it; another domain's view does not
  *    (walk of the live CR3), also after fork, exec and CLONE_INTO_CGROUP;
  *  - a cross-domain read with asi.enforce=1 never returns the data, kills
@@ -148,7 +149,10 @@ static int probe_in(const char *cg, const char *verb, unsigned long addr,
 	return atoi(buf);
 }
 
-/* Private pages are absent from the direct map; own view and host map them. */
+/*
+ * Private pages are absent from the direct map; own view and host map
+ * them; the user page tables (PTI) never do.
+ */
 static int test_asi_private_page_mapping(const char *root)
 {
 	char *a = asi_create_domain(root, "asi_map_a", 0);
@@ -168,6 +172,12 @@ static int test_asi_private_page_mapping(const char *root)
 	}
 	if (probe_in(a, "read", t.page, &v, NULL) || v != PATTERN)
 		goto out;
+	/* The slot never appears in the PTI user page tables. */
+	if (probe_in(a, "usermapped", t.page, &v, NULL) || v != 0 ||
+	    probe_in(NULL, "usermapped", t.page, &v, NULL) || v != 0) {
+		ksft_print_msg("ASI slot present in the PTI user page tables\n");
+		goto out;
+	}
 	if (probe_in(NULL, "mapped", t.page, &v, NULL) || v != 1) {
 		ksft_print_msg("host view does not map the private page\n");
 		goto out;

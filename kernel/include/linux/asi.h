@@ -89,7 +89,8 @@ static inline void asi_user_fault(void)
 }
 
 /* Private memory (mm/asi/pool.c). */
-struct asi_domain *asi_current_domain(void);
+struct asi_domain *asi_get_current_domain(void);
+void asi_put_domain(struct asi_domain *d);
 struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
 			     unsigned int order);
 void asi_free_pages(struct page *page, unsigned int order);

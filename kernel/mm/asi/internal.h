@@ -96,6 +96,7 @@ struct asi_domain *asi_mm_domain(struct mm_struct *mm);
 void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d);
 void asi_task_update_view(struct task_struct *tsk);
 bool asi_current_view_maps(unsigned long addr);
+bool asi_user_pgd_maps(unsigned long addr);
 void asi_leave_lazy_mm(void);
 
 /* fault.c */

@@ -20,6 +20,8 @@
  *                    caller's CPU while the caller waits (and so starts
  *                    on the caller's mm, lazily)
  *   mapped ADDR      walk the current CR3; result: 1 if mapped, else 0
+ *   usermapped ADDR  1 if the PTI user copy of the current root has an
+ *                    entry for ADDR's top-level slot, else 0
  *   directmap ADDR   1 if the page behind alias ADDR is present in the
  *                    direct map, else 0
  *   released         blocks released, of which not zeroed, of which not
@@ -76,15 +78,11 @@ static int asi_test_alloc(struct asi_test_result *r)
 			break;
 	if (slot == ASI_TEST_MAX_PAGES)
 		return -ENOSPC;
-	rcu_read_lock();
-	d = asi_task_domain(current);
-	if (d)
-		asi_domain_get(d);
-	rcu_read_unlock();
+	d = asi_get_current_domain();
 	if (!d)
 		return -EINVAL;
 	page = asi_alloc_pages(d, GFP_KERNEL, 0);
-	asi_domain_put(d);
+	asi_put_domain(d);
 	if (!page)
 		return -ENOMEM;
 	addr = asi_page_address(page);
@@ -216,6 +214,11 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		if (err)
 			return err;
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
+		return 0;
+	}
+	if (!strcmp(verb, "usermapped")) {
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
+				   asi_user_pgd_maps(addr));
 		return 0;
 	}
 	if (!strcmp(verb, "mapped")) {

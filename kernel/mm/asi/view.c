@@ -184,6 +184,36 @@ static struct asi_domain *asi_pgd_domain(pgd_t *pgd)
 	return (struct asi_domain *)page_private(virt_to_page(pud));
 }
 
+/**
+ * asi_get_current_domain - the domain current's address space belongs to
+ *
+ * Returns the domain whose view current's mm sees, with a reference the
+ * caller drops with asi_put_domain(), or NULL for host tasks and kernel
+ * threads.  This is the domain whose private memory current's objects go
+ * to.
+ */
+struct asi_domain *asi_get_current_domain(void)
+{
+	struct mm_struct *mm = current->mm;
+	struct asi_domain *d;
+
+	if (!asi_enabled() || !mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	spin_lock(&asi_slot_lock);
+	d = asi_mm_domain(mm);
+	if (d)
+		asi_domain_get(d);
+	spin_unlock(&asi_slot_lock);
+	return d;
+}
+EXPORT_SYMBOL_GPL(asi_get_current_domain);
+
+void asi_put_domain(struct asi_domain *d)
+{
+	asi_domain_put(d);
+}
+EXPORT_SYMBOL_GPL(asi_put_domain);
+
 /* The domain whose view @mm sees, or NULL for the full view. */
 struct asi_domain *asi_mm_domain(struct mm_struct *mm)
 {
@@ -284,6 +314,24 @@ void asi_task_update_view(struct task_struct *tsk)
 	flush_tlb_mm(mm);
 out:
 	mmdrop(mm);
+}
+
+/*
+ * Does the PTI user copy of the current root have an entry for @addr?  It
+ * must never have one for the ASI slot.  False without PTI.
+ */
+bool asi_user_pgd_maps(unsigned long addr)
+{
+	pgd_t *pgd;
+	bool ret = false;
+
+	if (!static_cpu_has(X86_FEATURE_PTI))
+		return false;
+	preempt_disable();
+	pgd = pgd_offset_pgd(__va(read_cr3_pa()), addr);
+	ret = !p4d_none(*p4d_offset(kernel_to_user_pgdp(pgd), addr));
+	preempt_enable();
+	return ret;
 }
 
 /* Is @addr mapped in the page tables this CPU uses right now? */
