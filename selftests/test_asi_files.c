@@ -19,6 +19,7 @@
 
 #include "kselftest.h"
 #include "cgroup_util.h"
+#include "cgroup_tests.h"
 #include "asi_util.h"
 
 static int sleep_forever(const char *cgroup, void *arg)
@@ -176,10 +177,7 @@ static int test_asi_isolate_ebusy(const char *root)
 		goto out;
 	ret = KSFT_PASS;
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	kill_and_reap(pid);
 	if (child)
 		cg_destroy(child);
 	if (cg)
@@ -222,10 +220,7 @@ static int test_asi_migration_rules(const char *root)
 	}
 	ret = KSFT_PASS;
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	kill_and_reap(pid);
 	asi_destroy_domain(a);
 	asi_destroy_domain(b);
 	if (host)
@@ -306,10 +301,7 @@ static int test_asi_shared_mm_migration(const char *root)
 		goto out;
 	ret = KSFT_PASS;
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	kill_and_reap(pid);
 	cg_enter_current(root);
 	asi_destroy_domain(a);
 	if (host)
@@ -371,11 +363,7 @@ out:
 	return ret;
 }
 
-#define T(x) { x, #x }
-struct asi_files_test {
-	int (*fn)(const char *root);
-	const char *name;
-} tests[] = {
+static const struct cgroup_test tests[] = {
 	T(test_asi_no_files_on_root),
 	T(test_asi_defaults),
 	T(test_asi_bad_input),
@@ -385,7 +373,6 @@ struct asi_files_test {
 	T(test_asi_shared_mm_migration),
 	T(test_asi_nesting),
 };
-#undef T
 
 int main(int argc, char **argv)
 {
@@ -400,19 +387,7 @@ int main(int argc, char **argv)
 	if (why)
 		ksft_exit_fail_msg("%s\n", why);
 
-	for (int i = 0; i < ARRAY_SIZE(tests); i++) {
-		switch (tests[i].fn(root)) {
-		case KSFT_PASS:
-			ksft_test_result_pass("%s\n", tests[i].name);
-			break;
-		case KSFT_SKIP:
-			ksft_test_result_skip("%s\n", tests[i].name);
-			break;
-		default:
-			ksft_test_result_fail("%s\n", tests[i].name);
-			break;
-		}
-	}
+	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 
 	ksft_finished();
 }

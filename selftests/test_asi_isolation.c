@@ -36,6 +36,7 @@
 
 #include "kselftest.h"
 #include "cgroup_util.h"
+#include "cgroup_tests.h"
 #include "asi_util.h"
 
 #define PATTERN		0x5a5a5a5a5a5a5a5aUL
@@ -460,10 +461,7 @@ static int test_asi_cross_read_enforced(const char *root)
 		goto out;
 	ret = KSFT_PASS;
 out:
-	if (bystander > 0) {
-		kill(bystander, SIGKILL);
-		waitpid(bystander, NULL, 0);
-	}
+	kill_and_reap(bystander);
 	if (efd >= 0)
 		close(efd);
 	tenant_stop(&t);
@@ -730,11 +728,7 @@ static int test_asi_concurrency_stress(const char *root)
 	return ret;
 }
 
-#define T(x) { x, #x }
-struct asi_isolation_test {
-	int (*fn)(const char *root);
-	const char *name;
-} tests[] = {
+static const struct cgroup_test tests[] = {
 	T(test_asi_private_page_mapping),
 	T(test_asi_other_domain_unmapped),
 	T(test_asi_view_fork_exec_clone),
@@ -745,7 +739,6 @@ struct asi_isolation_test {
 	T(test_asi_dying_domain),
 	T(test_asi_concurrency_stress),
 };
-#undef T
 
 int main(int argc, char **argv)
 {
@@ -765,19 +758,7 @@ int main(int argc, char **argv)
 	if (why)
 		ksft_exit_fail_msg("%s\n", why);
 
-	for (int i = 0; i < ARRAY_SIZE(tests); i++) {
-		switch (tests[i].fn(root)) {
-		case KSFT_PASS:
-			ksft_test_result_pass("%s\n", tests[i].name);
-			break;
-		case KSFT_SKIP:
-			ksft_test_result_skip("%s\n", tests[i].name);
-			break;
-		default:
-			ksft_test_result_fail("%s\n", tests[i].name);
-			break;
-		}
-	}
+	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 
 	ksft_finished();
 }

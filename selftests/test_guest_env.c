@@ -22,6 +22,7 @@
 
 #include "kselftest.h"
 #include "cgroup_util.h"
+#include "cgroup_tests.h"
 
 /* Both vCPUs must be online: the concurrency tests need two CPUs. */
 static int test_two_cpus_online(const char *root)
@@ -197,11 +198,7 @@ static int test_debugfs_mounted(const char *root)
 	return KSFT_PASS;
 }
 
-#define T(x) { x, #x }
-struct guest_env_test {
-	int (*fn)(const char *root);
-	const char *name;
-} tests[] = {
+static const struct cgroup_test tests[] = {
 	T(test_two_cpus_online),
 	T(test_cgroup2_controllers),
 	T(test_cgroup_child_accounting),
@@ -212,7 +209,6 @@ struct guest_env_test {
 	T(test_pti_enabled),
 	T(test_debugfs_mounted),
 };
-#undef T
 
 int main(int argc, char **argv)
 {
@@ -223,19 +219,7 @@ int main(int argc, char **argv)
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_fail_msg("cgroup v2 isn't mounted\n");
 
-	for (int i = 0; i < ARRAY_SIZE(tests); i++) {
-		switch (tests[i].fn(root)) {
-		case KSFT_PASS:
-			ksft_test_result_pass("%s\n", tests[i].name);
-			break;
-		case KSFT_SKIP:
-			ksft_test_result_skip("%s\n", tests[i].name);
-			break;
-		default:
-			ksft_test_result_fail("%s\n", tests[i].name);
-			break;
-		}
-	}
+	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 
 	ksft_finished();
 }
