@@ -554,8 +554,33 @@ static long dying_domains(void)
 }
 
 /*
+ * An idle CPU keeps the last user mm it ran as its lazy active mm, and so
+ * that mm's view and domain.  Run a task on every CPU to let them go.
+ */
+static void cycle_lazy_mms(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (long cpu = 0; cpu < cpus; cpu++) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			sched_yield();
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
  * Memory that outlives its cgroup keeps the domain alive, dying, until it
- * is freed; then the domain and its blocks go away.
+ * is freed (and no CPU holds one of its mms lazily); then the domain and
+ * its blocks go away.
  */
 static int test_asi_dying_domain(const char *root)
 {
@@ -593,8 +618,10 @@ static int test_asi_dying_domain(const char *root)
 	fd = -1;
 	if (wait_released(r0))
 		goto out;
-	for (int i = 0; i < 100 && dying_domains() != dying0; i++)
+	for (int i = 0; i < 100 && dying_domains() != dying0; i++) {
+		cycle_lazy_mms();
 		usleep(50000);
+	}
 	if (dying_domains() != dying0) {
 		ksft_print_msg("dying domain not freed\n");
 		goto out;
