@@ -15,7 +15,11 @@ fi
 mkdir -p "$BUILD/dl"
 if [ ! -s "$BASE_DEB" ]; then
 	echo "fetch-base: downloading $BASE_PKG=$BASE_VERSION"
-	if ! (cd "$BUILD/dl" && apt-get download "$BASE_PKG=$BASE_VERSION"); then
+	# A fresh machine may have no package lists yet: update once, retry.
+	if ! (cd "$BUILD/dl" && apt-get download "$BASE_PKG=$BASE_VERSION") &&
+	   ! { SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+	       $SUDO apt-get update -qq &&
+	       (cd "$BUILD/dl" && apt-get download "$BASE_PKG=$BASE_VERSION"); }; then
 		cat >&2 <<MSG
 fetch-base: cannot get $BASE_PKG version $BASE_VERSION (pinned in kernel/BASE).
   - Run 'apt-get update' and check 'apt-cache policy $BASE_PKG'; the package
