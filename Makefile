@@ -7,6 +7,8 @@
 #   make baseline-kernel build/baseline/bzImage (same base and config)
 #   make series          export our series as patches in build/series
 #   make checkpatch      checkpatch.pl --strict on the exported series
+#   make bench           what isolation costs, against the baseline (~45 min)
+#   make bench-quick     the same, shorter runs (~10 min)
 #   make deps            install the build and test dependencies (apt)
 #
 # The scripts called here are incremental: nothing is rebuilt that did
@@ -17,7 +19,8 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 export BUILD
 
-.PHONY: all deps kernel baseline-kernel selftests guest initramfs check \
+.PHONY: all deps kernel baseline-kernel selftests bench-binaries guest \
+	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
 
 all: kernel guest
@@ -35,8 +38,17 @@ selftests: deps
 	@scripts/fetch-base.sh
 	@$(MAKE) -s -C selftests OUT=$(BUILD)/selftests KSRC=$(BUILD)/src/base
 
-guest initramfs: selftests
+bench-binaries: deps
+	@$(MAKE) -s -C bench OUT=$(BUILD)/bench
+
+guest initramfs: selftests bench-binaries
 	@scripts/mkinitramfs.sh
+
+bench: deps
+	@scripts/bench.sh full
+
+bench-quick: deps
+	@scripts/bench.sh quick
 
 check-host: deps
 	@scripts/host-tests.sh
