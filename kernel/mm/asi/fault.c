@@ -133,7 +133,9 @@ static void asi_restore_views(void)
  */
 void __asi_exit_to_user(void)
 {
-	asi_restore_views();
+	/* Every return to user passes here: read before writing anything. */
+	if (unlikely(this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3)))
+		asi_restore_views();
 }
 
 /*
