@@ -24,35 +24,18 @@ rm -rf "$stage"
 mkdir -p "$stage"
 
 # Hooks: copy each touched file from the base, then patch it.
-series=$TOP/kernel/patches/series
 patches=()
-if [ -f "$series" ]; then
-	while read -r p _; do
-		case "$p" in ''|'#'*) continue ;; esac
-		p=${p#+}
-		[ -f "$TOP/kernel/patches/$p" ] || die "series names missing patch $p"
-		patches+=("$TOP/kernel/patches/$p")
-	done < "$series"
-fi
-for p in "${patches[@]}"; do
-	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"
-done | sort -u | while read -r f; do
-	if [ -f "$BASE_SRC/$f" ]; then
-		mkdir -p "$stage/$(dirname "$f")"
-		cp -p "$BASE_SRC/$f" "$stage/$f"
-	fi
+mapfile -t entries < <(series_entries)
+for e in "${entries[@]}"; do
+	patches+=("$TOP/kernel/patches/${e#+}")
 done
+[ ${#patches[@]} -eq 0 ] || copy_touched_base_files "$stage" "${patches[@]}"
 for p in "${patches[@]}"; do
 	patch -p1 -s -f --no-backup-if-mismatch -d "$stage" < "$p" ||
 		die "$(basename "$p") does not apply to $BASE_PKG $BASE_VERSION"
 done
 
-# New files, mirroring kernel paths.
-(cd "$TOP/kernel" && find . -type f \
-	! -path './BASE' ! -path './configs/*' ! -path './patches/*' -print0) |
-	(cd "$TOP/kernel" && cpio -0 -pdm --quiet "$stage")
-mkdir -p "$stage/mm/asi"
-cp "$TOP/Kconfig" "$stage/mm/asi/Kconfig"
+copy_new_files "$stage"
 
 # Restore what an earlier series touched and this one does not.
 manifest=$BUILD/src/asi.manifest

@@ -22,31 +22,23 @@ export GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 export GIT_AUTHOR_DATE="2025-01-01T00:00:00Z"
 export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
 
-mapfile -t entries < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/kernel/patches/series")
-patches=() folded=()
+mapfile -t entries < <(series_entries)
+patches=() folded=() files=()
 for e in "${entries[@]}"; do
 	case "$e" in
 	+*) folded+=("${e#+}") ;;
 	*) patches+=("$e") ;;
 	esac
+	files+=("$TOP/kernel/patches/${e#+}")
 done
 
 # The base: the pristine version of every file the hooks touch.
-for p in "${patches[@]}" "${folded[@]}"; do
-	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$TOP/kernel/patches/$p"
-done | sort -u | while read -r f; do
-	[ -f "$BASE_SRC/$f" ] || continue
-	mkdir -p "$repo/$(dirname "$f")"
-	cp "$BASE_SRC/$f" "$repo/$f"
-done
+copy_touched_base_files "$repo" "${files[@]}"
 git -C "$repo" add -A
 git -C "$repo" commit -q --allow-empty -m "base: $BASE_PKG $BASE_VERSION"
 
 # New files.
-(cd "$TOP/kernel" && find . -type f ! -path './BASE' ! -path './configs/*' \
-	! -path './patches/*' -print0) | (cd "$TOP/kernel" && cpio -0 -pdm --quiet "$repo")
-mkdir -p "$repo/mm/asi"
-cp "$TOP/Kconfig" "$repo/mm/asi/Kconfig"
+copy_new_files "$repo"
 for p in "${folded[@]}"; do
 	git -C "$repo" apply "$TOP/kernel/patches/$p"
 done
