@@ -8,6 +8,8 @@
 #define ASI_UTIL_H
 
 #include <errno.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 /* Include after cgroup_util.h, which has no include guard. */
 
 #define ASI_TEST_PATH "/sys/kernel/debug/asi/test"
+#define ASI_DOMAINS_PATH "/sys/kernel/debug/asi/domains"
 
 static inline int asi_test_open(void)
 {
@@ -108,6 +111,162 @@ static inline const char *asi_unavailable(const char *root)
 	    cg_write(root, "cgroup.subtree_control", "+asi"))
 		return "failed to enable the asi controller";
 	return NULL;
+}
+
+/*
+ * Run one test-helper command "VERB ADDR" from a new process in @cg and
+ * return its result in @val.  The process then waits a little so that a
+ * domain kill it provoked reaches it; @status gets its wait status.
+ */
+static inline int probe_in(const char *cg, const char *verb,
+			   unsigned long addr, unsigned long *val, int *status)
+{
+	char buf[64] = "";
+	int pipefd[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pipefd))
+		return -EIO;
+	pid = fork();
+	if (pid < 0)
+		return -EIO;
+	if (!pid) {
+		unsigned long v = 0;
+		int fd, err;
+
+		close(pipefd[0]);
+		if (cg && cg_enter_current(cg))
+			exit(2);
+		fd = asi_test_open();
+		err = asi_test_addr_cmd(fd, verb, addr, &v);
+		dprintf(pipefd[1], "%d %lu\n", err, v);
+		close(pipefd[1]);
+		if (err)
+			sleep(2);	/* let a domain kill land */
+		exit(0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], buf, sizeof(buf) - 1);
+	close(pipefd[0]);
+	waitpid(pid, &st, 0);
+	if (status)
+		*status = st;
+	if (n <= 0)
+		return -ECHILD;
+	if (val)
+		*val = strtoul(strchr(buf, ' ') + 1, NULL, 10);
+	return atoi(buf);
+}
+
+static inline int read_released(long *released, long *dirty, long *unmapped)
+{
+	char out[64];
+	int fd = asi_test_open(), err;
+
+	if (fd < 0)
+		return -errno;
+	err = asi_test_cmd(fd, "released", out, sizeof(out));
+	close(fd);
+	if (err)
+		return err;
+	return sscanf(out, "%ld %ld %ld", released, dirty, unmapped) == 3 ?
+	       0 : -EINVAL;
+}
+
+static inline int wait_released(long after)
+{
+	long r, d, u;
+
+	for (int i = 0; i < 100; i++) {
+		if (!read_released(&r, &d, &u) && r > after)
+			return 0;
+		usleep(50000);
+	}
+	return -ETIMEDOUT;
+}
+
+static inline long dying_domains(void)
+{
+	char buf[4096];
+
+	if (read_text(ASI_DOMAINS_PATH, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strncmp(buf, "dying ", 6) ? -1 : atol(buf + 6);
+}
+
+/*
+ * An idle CPU keeps the last user mm it ran as its lazy active mm, and so
+ * that mm's view and domain.  Run a task on every CPU to let them go.
+ */
+static inline void cycle_lazy_mms(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (long cpu = 0; cpu < cpus; cpu++) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			sched_yield();
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * Domains removed by earlier tests may still be dying for a while (RCU,
+ * work items, lazy mms): wait for them, and return the count left.
+ */
+static inline long settle_dying(void)
+{
+	for (int i = 0; i < 200 && dying_domains() > 0; i++) {
+		cycle_lazy_mms();
+		usleep(50000);
+	}
+	return dying_domains();
+}
+
+/* Is a domain owned by a cgroup named @name listed, live or dying? */
+static inline bool domain_listed(const char *name)
+{
+	char buf[4096], pat[128];
+
+	if (read_text(ASI_DOMAINS_PATH, buf, sizeof(buf)) <= 0)
+		return true;
+	snprintf(pat, sizeof(pat), " %s ", name);
+	return strstr(buf, pat);
+}
+
+/* Wait until the domains of cgroups @a and @b are gone; 0 or -ETIMEDOUT. */
+static inline int wait_domains_gone(const char *a, const char *b, int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		if (!domain_listed(a) && !domain_listed(b))
+			return 0;
+		cycle_lazy_mms();
+		usleep(50000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Wait until no more than @count domains are dying; 0 or -ETIMEDOUT. */
+static inline int wait_dying(long count, int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		long n = dying_domains();
+
+		if (n >= 0 && n <= count)
+			return 0;
+		cycle_lazy_mms();
+		usleep(50000);
+	}
+	return -ETIMEDOUT;
 }
 
 #endif /* ASI_UTIL_H */

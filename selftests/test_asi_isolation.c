@@ -40,7 +40,6 @@
 #include "asi_util.h"
 
 #define PATTERN		0x5a5a5a5a5a5a5a5aUL
-#define DOMAINS_PATH	"/sys/kernel/debug/asi/domains"
 
 static const char *self_exe;
 
@@ -102,52 +101,6 @@ static void tenant_stop(struct tenant *t)
 		waitpid(t->pid, NULL, 0);
 	}
 	t->pid = -1;
-}
-
-/*
- * Run one test-helper command "VERB ADDR" from a new process in @cg and
- * return its result in @val.  The process then waits a little so that a
- * domain kill it provoked reaches it; @status gets its wait status.
- */
-static int probe_in(const char *cg, const char *verb, unsigned long addr,
-		    unsigned long *val, int *status)
-{
-	char buf[64] = "";
-	int pipefd[2], st;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(pipefd))
-		return -EIO;
-	pid = fork();
-	if (pid < 0)
-		return -EIO;
-	if (!pid) {
-		unsigned long v = 0;
-		int fd, err;
-
-		close(pipefd[0]);
-		if (cg && cg_enter_current(cg))
-			exit(2);
-		fd = asi_test_open();
-		err = asi_test_addr_cmd(fd, verb, addr, &v);
-		dprintf(pipefd[1], "%d %lu\n", err, v);
-		close(pipefd[1]);
-		if (err)
-			sleep(2);	/* let a domain kill land */
-		exit(0);
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], buf, sizeof(buf) - 1);
-	close(pipefd[0]);
-	waitpid(pid, &st, 0);
-	if (status)
-		*status = st;
-	if (n <= 0)
-		return -ECHILD;
-	if (val)
-		*val = strtoul(strchr(buf, ' ') + 1, NULL, 10);
-	return atoi(buf);
 }
 
 /*
@@ -470,42 +423,15 @@ out:
 	return ret;
 }
 
-static int read_released(long *released, long *dirty, long *unmapped)
-{
-	char out[64];
-	int fd = asi_test_open(), err;
-
-	if (fd < 0)
-		return -errno;
-	err = asi_test_cmd(fd, "released", out, sizeof(out));
-	close(fd);
-	if (err)
-		return err;
-	return sscanf(out, "%ld %ld %ld", released, dirty, unmapped) == 3 ?
-	       0 : -EINVAL;
-}
-
-static int wait_released(long after)
-{
-	long r, d, u;
-
-	for (int i = 0; i < 100; i++) {
-		if (!read_released(&r, &d, &u) && r > after)
-			return 0;
-		usleep(50000);
-	}
-	return -ETIMEDOUT;
-}
-
 /* Every released block was zeroed and restored to the direct map. */
 static int test_asi_released_blocks_clean(const char *root)
 {
 	char *d = asi_create_domain(root, "asi_release", 0);
-	long r0, d0, u0, r1, d1, u1;
+	long r0, d0, u0, r1, d1, u1, dying0 = settle_dying();
 	int ret = KSFT_FAIL, status;
 	pid_t pid;
 
-	if (!d || read_released(&r0, &d0, &u0))
+	if (!d || dying0 < 0 || read_released(&r0, &d0, &u0))
 		goto out;
 	pid = fork();
 	if (!pid) {
@@ -521,12 +447,15 @@ static int test_asi_released_blocks_clean(const char *root)
 		snprintf(cmd, sizeof(cmd), "write %#lx 0xa5", addr);
 		if (asi_test_cmd(fd, cmd, NULL, 0))
 			exit(3);
-		close(fd);	/* frees the page: the block is released */
+		close(fd);	/* frees the page: the block is the spare */
 		exit(0);
 	}
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		goto out;
+	/* A dying domain keeps no spare block. */
+	asi_destroy_domain(d);
+	d = NULL;
 	if (wait_released(r0)) {
 		ksft_print_msg("block not released\n");
 		goto out;
@@ -538,43 +467,15 @@ static int test_asi_released_blocks_clean(const char *root)
 			       d1 - d0, u1 - u0);
 		goto out;
 	}
+	/* The domain went with its block. */
+	if (wait_dying(dying0, 100)) {
+		ksft_print_msg("released domain not freed\n");
+		goto out;
+	}
 	ret = KSFT_PASS;
 out:
 	asi_destroy_domain(d);
 	return ret;
-}
-
-static long dying_domains(void)
-{
-	char buf[4096];
-
-	if (read_text(DOMAINS_PATH, buf, sizeof(buf)) <= 0)
-		return -1;
-	return strncmp(buf, "dying ", 6) ? -1 : atol(buf + 6);
-}
-
-/*
- * An idle CPU keeps the last user mm it ran as its lazy active mm, and so
- * that mm's view and domain.  Run a task on every CPU to let them go.
- */
-static void cycle_lazy_mms(void)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	for (long cpu = 0; cpu < cpus; cpu++) {
-		pid_t pid = fork();
-
-		if (!pid) {
-			cpu_set_t set;
-
-			CPU_ZERO(&set);
-			CPU_SET(cpu, &set);
-			sched_setaffinity(0, sizeof(set), &set);
-			sched_yield();
-			_exit(0);
-		}
-		waitpid(pid, NULL, 0);
-	}
 }
 
 /*
@@ -585,7 +486,7 @@ static void cycle_lazy_mms(void)
 static int test_asi_dying_domain(const char *root)
 {
 	char *e = asi_create_domain(root, "asi_dying", 0);
-	long dying0 = dying_domains(), r0, d0, u0;
+	long dying0 = settle_dying(), r0, d0, u0;
 	int ret = KSFT_FAIL, fd = asi_test_open(), status;
 	pid_t pid;
 
@@ -618,11 +519,7 @@ static int test_asi_dying_domain(const char *root)
 	fd = -1;
 	if (wait_released(r0))
 		goto out;
-	for (int i = 0; i < 100 && dying_domains() != dying0; i++) {
-		cycle_lazy_mms();
-		usleep(50000);
-	}
-	if (dying_domains() != dying0) {
+	if (wait_dying(dying0, 100)) {
 		ksft_print_msg("dying domain not freed\n");
 		goto out;
 	}

@@ -38,6 +38,7 @@
 struct asi_cgroup {
 	struct cgroup_subsys_state css;
 	bool enforce;
+	unsigned long classes;		/* asi.private_objects */
 	struct asi_domain *domain;	/* set while asi.isolate=1 */
 	struct cgroup_file events_file;
 };
@@ -273,6 +274,11 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 			goto out;
 		}
 		d->enforce = acg->enforce;
+		ret = asi_domain_set_classes(d, acg->classes);
+		if (ret) {
+			asi_domain_orphan(d);
+			goto out;
+		}
 		asi_activate_cpuslocked();
 		WRITE_ONCE(acg->domain, d);
 	} else {
@@ -312,6 +318,39 @@ static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
 	return nbytes;
 }
 
+static int asi_private_objects_show(struct seq_file *sf, void *v)
+{
+	asi_classes_show(sf, READ_ONCE(css_asi(seq_css(sf))->classes));
+	return 0;
+}
+
+/* Longest class list accepted: every name, with room to spare. */
+#define ASI_MAX_CLASSES_WRITE	128
+
+static ssize_t asi_private_objects_write(struct kernfs_open_file *of,
+					 char *buf, size_t nbytes, loff_t off)
+{
+	struct asi_cgroup *acg;
+	unsigned long classes;
+	int ret;
+
+	if (nbytes > ASI_MAX_CLASSES_WRITE)
+		return -EINVAL;
+	ret = asi_classes_parse(buf, &classes);
+	if (ret)
+		return ret;
+	acg = asi_write_lock(of);
+	if (!acg)
+		return -ENODEV;
+	/* Applied now if the cgroup owns a domain, else when it gets one. */
+	if (acg->domain)
+		ret = asi_domain_set_classes(acg->domain, classes);
+	if (!ret)
+		WRITE_ONCE(acg->classes, classes);
+	asi_write_unlock(of, acg);
+	return ret ?: nbytes;
+}
+
 static int asi_events_show(struct seq_file *sf, void *v)
 {
 	struct asi_domain *d;
@@ -332,28 +371,40 @@ static int asi_events_show(struct seq_file *sf, void *v)
 
 static int asi_stat_show(struct seq_file *sf, void *v)
 {
-	unsigned long blocks = 0, used = 0, pt = 0, fallbacks = 0, id = 0;
+	unsigned long blocks = 0, free_blocks = 0, used = 0, pt = 0;
+	unsigned long objects[ASI_NR_CLASSES] = { };
+	unsigned long bytes[ASI_NR_CLASSES] = { };
+	unsigned long fallbacks = 0, id = 0;
 	struct asi_domain *d;
+	int i;
 
 	rcu_read_lock();
 	d = asi_css_domain(seq_css(sf));
 	if (d) {
 		spin_lock_irq(&d->lock);
 		blocks = d->nr_blocks;
+		free_blocks = !!d->spare;
 		used = d->nr_private_pages;
 		spin_unlock_irq(&d->lock);
 		id = d->id;
 		pt = READ_ONCE(d->nr_pt_pages);
 		fallbacks = atomic_long_read(&d->fallbacks);
+		asi_domain_class_stat(d, objects, bytes);
 	}
 	rcu_read_unlock();
 	seq_printf(sf, "domain %lu\n", id);
 	seq_printf(sf, "private_bytes %lu\n", used << PAGE_SHIFT);
 	seq_printf(sf, "pool_blocks %lu\n", blocks);
+	seq_printf(sf, "pool_blocks_free %lu\n", free_blocks);
 	seq_printf(sf, "pool_free_bytes %lu\n",
 		   (blocks << PMD_SHIFT) - (used << PAGE_SHIFT));
 	seq_printf(sf, "pagetable_bytes %lu\n", pt << PAGE_SHIFT);
 	seq_printf(sf, "fallbacks %lu\n", fallbacks);
+	for (i = 0; i < ASI_NR_CLASSES; i++) {
+		seq_printf(sf, "%s_objects %lu\n", asi_class_name(i),
+			   objects[i]);
+		seq_printf(sf, "%s_bytes %lu\n", asi_class_name(i), bytes[i]);
+	}
 	return 0;
 }
 
@@ -369,6 +420,12 @@ static struct cftype asi_files[] = {
 		.flags = CFTYPE_NOT_ON_ROOT,
 		.seq_show = asi_enforce_show,
 		.write = asi_enforce_write,
+	},
+	{
+		.name = "private_objects",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = asi_private_objects_show,
+		.write = asi_private_objects_write,
 	},
 	{
 		.name = "events",

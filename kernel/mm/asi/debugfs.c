@@ -2,7 +2,8 @@
 /*
  * asi debugfs: /sys/kernel/debug/asi/domains lists every domain, live or
  * dying (removed, but with private memory or mms still in use), with its
- * figures; the test helper (test.c) lives in the same directory.
+ * figures and the classes of its live private objects; the test helper
+ * (test.c) lives in the same directory.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -18,12 +19,22 @@ static int asi_domains_show(struct seq_file *m, void *v)
 	seq_printf(m, "dying %ld\n", atomic_long_read(&asi_dying_domains));
 	spin_lock(&asi_domains_lock);
 	list_for_each_entry(d, &asi_domains, node) {
-		seq_printf(m, "domain %u %s %s refs %u blocks %lu private_pages %lu pagetable_pages %lu\n",
+		unsigned long objects[ASI_NR_CLASSES], bytes[ASI_NR_CLASSES];
+		int i;
+
+		seq_printf(m, "domain %u %s %s refs %u blocks %lu private_pages %lu pagetable_pages %lu",
 			   d->id, asi_domain_name(d, name, sizeof(name)),
 			   READ_ONCE(d->dying) ? "dying" : "live",
 			   refcount_read(&d->ref), READ_ONCE(d->nr_blocks),
 			   READ_ONCE(d->nr_private_pages),
 			   READ_ONCE(d->nr_pt_pages));
+		/* What keeps a dying domain alive. */
+		asi_domain_class_stat(d, objects, bytes);
+		for (i = 0; i < ASI_NR_CLASSES; i++)
+			if (objects[i])
+				seq_printf(m, " %s %lu", asi_class_name(i),
+					   objects[i]);
+		seq_putc(m, '\n');
 	}
 	spin_unlock(&asi_domains_lock);
 	return 0;

@@ -135,6 +135,7 @@ void asi_domain_orphan(struct asi_domain *d)
 {
 	WRITE_ONCE(d->dying, true);
 	atomic_long_inc(&asi_dying_domains);
+	asi_objects_orphan(d);
 	asi_domain_put(d);
 }
 
@@ -147,7 +148,13 @@ static void asi_domain_destroy(struct work_struct *work)
 	list_del(&d->node);
 	spin_unlock(&asi_domains_lock);
 
+	/*
+	 * Lockless readers (allocation redirection, the fault handler's
+	 * class lookup) may still look at the tree and the clones.
+	 */
+	synchronize_rcu();
 	WARN_ON_ONCE(!list_empty(&d->blocks));
+	asi_objects_destroy(d);
 	/*
 	 * No mm points at the tree any more, but a CPU may still hold
 	 * paging-structure cache entries for it: flush before the pages

@@ -15,7 +15,9 @@
  *    CPU leaves the domain view until the task returns to user mode or is
  *    switched out.  It uses a per-CPU copy of the mm's page-table root
  *    whose ASI slot points at the full tree, so user memory stays mapped.
- *  - asi.enforce=1: a violation.  It is counted, then logged and the
+ *  - asi.enforce=1: a violation, unless the memory is an object of a class
+ *    that other tenants reach by design (objects.c): that is handled as
+ *    under enforce=0.  A violation is counted, then logged and the
  *    domain killed from a work item, and the access is not retried: an access
  *    with an exception fixup (the *_nofault accessors, uaccess-style
  *    helpers) fails cleanly; any other oopses, as an access to unmapped
@@ -230,7 +232,7 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 	}
 
 	atomic_long_inc(&mine->cross_domain);
-	if (READ_ONCE(mine->enforce)) {
+	if (READ_ONCE(mine->enforce) && !asi_addr_in_shared_class(address)) {
 		atomic_long_inc(&mine->violations);
 		asi_domain_violation(mine, info.domain, address);
 		return false;

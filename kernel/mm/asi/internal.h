@@ -9,6 +9,7 @@
 #define _MM_ASI_INTERNAL_H
 
 #include <linux/asi.h>
+#include <linux/asi_objects.h>
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
 #include <linux/irq_work.h>
@@ -18,6 +19,13 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/pgtable.h>
+
+/* Source caches of all classes together (kmem_buckets count ~14 each). */
+#define ASI_MAX_SOURCES		160
+
+struct asi_block;
+struct asi_clone;
+struct seq_file;
 
 struct asi_violation {
 	char comm[TASK_COMM_LEN];
@@ -47,11 +55,18 @@ struct asi_domain {
 	unsigned long nr_blocks;
 	unsigned long nr_pt_pages;	/* domain tree pages, under asi_tree_lock */
 	unsigned long nr_private_pages;	/* pages handed out by the pool */
+	struct asi_block *spare;	/* one empty block kept for reuse */
 
 	atomic_long_t exits;		/* left the domain view (enforce=0) */
 	atomic_long_t cross_domain;	/* touched another domain's memory */
 	atomic_long_t violations;	/* refused accesses (enforce=1) */
 	atomic_long_t fallbacks;	/* allocations the pool could not serve */
+
+	/* Private objects (objects.c), clones indexed like the sources. */
+	unsigned long classes;		/* BIT(enum asi_class), published */
+	struct asi_clone *clones[ASI_MAX_SOURCES];
+	atomic_long_t pipe_pages;	/* private pipe data pages */
+	struct work_struct orphan_work;
 
 	struct list_head node;		/* on asi_domains */
 	struct work_struct destroy_work;
@@ -103,6 +118,11 @@ void asi_leave_lazy_mm(void);
 int asi_fault_init(void);
 
 /* pool.c */
+struct page *__asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			       unsigned int order);
+void asi_pool_trim(struct asi_domain *d);
+unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len);
+
 struct asi_block_info {
 	struct asi_domain *domain;
 	phys_addr_t phys;
@@ -112,6 +132,19 @@ bool asi_addr_block(unsigned long addr, struct asi_block_info *info);
 extern atomic_long_t asi_blocks_released;
 extern atomic_long_t asi_blocks_released_dirty;
 extern atomic_long_t asi_blocks_released_unmapped;
+
+/* objects.c */
+const char *asi_class_name(enum asi_class class);
+int asi_classes_parse(char *buf, unsigned long *mask);
+void asi_classes_show(struct seq_file *sf, unsigned long mask);
+int asi_domain_set_classes(struct asi_domain *d, unsigned long mask);
+struct asi_domain *asi_current_objects_domain(unsigned long class);
+void asi_domain_class_stat(struct asi_domain *d,
+			   unsigned long objects[ASI_NR_CLASSES],
+			   unsigned long bytes[ASI_NR_CLASSES]);
+bool asi_addr_in_shared_class(unsigned long addr);
+void asi_objects_orphan(struct asi_domain *d);
+void asi_objects_destroy(struct asi_domain *d);
 
 /* Controller callbacks for events raised outside it (kernel/cgroup/asi.c). */
 void asi_cgroup_notify_events(struct cgroup_subsys_state *css);

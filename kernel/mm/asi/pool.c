@@ -6,8 +6,11 @@
  * as one 2 MiB range (so the direct map splits only to 2 MiB, never to
  * 4 KiB), and mapped in the domain's tree and in the full tree at
  * ASI_BASE_ADDR + phys, so that address <-> page is arithmetic both ways.
- * Pages are handed out of a block with a bitmap.  A block whose last page
- * is freed goes back to the buddy allocator from a work item, because
+ * Pages are handed out of a block with a bitmap.  A domain keeps one empty
+ * block as a spare, so that a workload that allocates and frees does not
+ * pay for a block and its TLB shootdown each time.  Any other block whose
+ * last page is freed, and the spare once the domain is dying, goes back to
+ * the buddy allocator from a work item, because
  * unmapping needs TLB shootdowns: it is zeroed through its alias, removed
  * from both trees, flushed from every CPU and every address space (the
  * entries are non-global), and only then returned to the direct map.
@@ -157,23 +160,16 @@ static struct page *asi_block_take(struct asi_block *b, unsigned int order)
 	if (idx >= ASI_BLOCK_PAGES)
 		return NULL;
 	bitmap_set(b->used, idx, nr);
+	if (b == b->domain->spare)
+		b->domain->spare = NULL;
 	b->nr_used += nr;
 	b->domain->nr_private_pages += nr;
 	return b->page + idx;
 }
 
-/**
- * asi_alloc_pages - allocate private pages for a domain
- * @d: the domain
- * @gfp: allocation flags; the pool grows only if they allow blocking
- * @order: up to ASI_BLOCK_ORDER
- *
- * The pages are mapped only at their alias, asi_page_address(), and only
- * in @d's view and the full view.  Returns NULL, counting a fallback, when
- * the pool cannot serve the request; the caller then uses ordinary memory.
- */
-struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
-			     unsigned int order)
+/* asi_alloc_pages() without counting a fallback: the caller does. */
+struct page *__asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			       unsigned int order)
 {
 	struct asi_block *b, *new = NULL;
 	struct page *page = NULL;
@@ -202,8 +198,27 @@ struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
 		if (!new)
 			break;
 	}
-	atomic_long_inc(&d->fallbacks);
 	return NULL;
+}
+
+/**
+ * asi_alloc_pages - allocate private pages for a domain
+ * @d: the domain
+ * @gfp: allocation flags; the pool grows only if they allow blocking
+ * @order: up to ASI_BLOCK_ORDER
+ *
+ * The pages are mapped only at their alias, asi_page_address(), and only
+ * in @d's view and the full view.  Returns NULL, counting a fallback, when
+ * the pool cannot serve the request; the caller then uses ordinary memory.
+ */
+struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			     unsigned int order)
+{
+	struct page *page = __asi_alloc_pages(d, gfp, order);
+
+	if (!page)
+		atomic_long_inc(&d->fallbacks);
+	return page;
 }
 EXPORT_SYMBOL_GPL(asi_alloc_pages);
 
@@ -249,6 +264,8 @@ static void asi_block_release(struct work_struct *work)
 		else if (memchr_inv(page_address(b->page), 0, ASI_BLOCK_SIZE))
 			atomic_long_inc(&asi_blocks_released_dirty);
 	}
+	/* The first page may have been counted down as a pipe page. */
+	init_page_count(b->page);
 	__free_pages(b->page, ASI_BLOCK_ORDER);
 out:
 	spin_lock_irqsave(&d->lock, flags);
@@ -256,6 +273,12 @@ out:
 	spin_unlock_irqrestore(&d->lock, flags);
 	asi_domain_put(d);
 	kfree_rcu(b, rcu);
+}
+
+static void asi_block_queue_release(struct asi_block *b)
+{
+	INIT_WORK(&b->release_work, asi_block_release);
+	queue_work(system_unbound_wq, &b->release_work);
 }
 
 /**
@@ -287,13 +310,59 @@ void asi_free_pages(struct page *page, unsigned int order)
 	b->nr_used -= nr;
 	d->nr_private_pages -= nr;
 	empty = !b->nr_used;
-	if (empty)
+	if (empty && !d->spare && !d->dying) {
+		d->spare = b;		/* stays on the list, for reuse */
+		empty = false;
+	} else if (empty) {
 		list_del(&b->node);
+	}
 	spin_unlock_irqrestore(&d->lock, flags);
 
-	if (empty) {
-		INIT_WORK(&b->release_work, asi_block_release);
-		queue_work(system_unbound_wq, &b->release_work);
-	}
+	if (empty)
+		asi_block_queue_release(b);
 }
 EXPORT_SYMBOL_GPL(asi_free_pages);
+
+#ifdef CONFIG_ASI_TEST
+/*
+ * How often @pat occurs in @d's blocks (test helper).  The caller runs in
+ * @d's view; its lock keeps the blocks mapped.
+ */
+unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len)
+{
+	unsigned long found = 0, flags;
+	struct asi_block *b;
+	const u8 *p, *end;
+
+	spin_lock_irqsave(&d->lock, flags);
+	list_for_each_entry(b, &d->blocks, node) {
+		p = asi_page_address(b->page);
+		end = p + ASI_BLOCK_SIZE - len;
+		for (; p <= end; p++) {
+			p = memchr(p, pat[0], end - p + 1);
+			if (!p)
+				break;
+			if (!memcmp(p, pat, len))
+				found++;
+		}
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	return found;
+}
+#endif
+
+/* The domain is dying (checked under its lock from now on): drop the spare. */
+void asi_pool_trim(struct asi_domain *d)
+{
+	struct asi_block *spare;
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	spare = d->spare;
+	d->spare = NULL;
+	if (spare)
+		list_del(&spare->node);
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (spare)
+		asi_block_queue_release(spare);
+}

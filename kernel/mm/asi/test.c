@@ -26,6 +26,20 @@
  *                    direct map, else 0
  *   released         blocks released, of which not zeroed, of which not
  *                    restored to the direct map
+ *   owner ADDR       id of the domain whose private memory holds ADDR,
+ *                    0 for none
+ *
+ * and, to find the caller's own kernel objects (addresses in hex, 0 for
+ * none):
+ *
+ *   cred             current's subjective credentials
+ *   file FD          the struct file behind FD
+ *   pipe FD          the pipe_inode_info, its buffer array and the data
+ *                    page of the oldest buffer (its alias if private)
+ *   sock FD          the struct socket (in its socket_alloc) and the sock
+ *   netns            current's network namespace
+ *   scan HEX         how many times the bytes HEX (up to 24) occur in the
+ *                    caller's domain's private memory
  *
  * Reads use copy_from_kernel_nofault() so that a refused cross-domain
  * read fails with EFAULT instead of oopsing the test process: the point
@@ -34,8 +48,14 @@
 #define pr_fmt(fmt) "asi: " fmt
 
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hex.h>
+#include <linux/net.h>
+#include <linux/nsproxy.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/completion.h>
 #include <linux/init.h>
 #include <linux/irq_work.h>
@@ -61,7 +81,7 @@ static int asi_test_parse_addr(const char *arg, unsigned long *addr)
 {
 	if (!arg || kstrtoul(arg, 0, addr))
 		return -EINVAL;
-	if (!asi_addr_in_slot(*addr) || !PAGE_ALIGNED(*addr & ~7UL))
+	if (!asi_addr_in_slot(*addr) || !IS_ALIGNED(*addr, 8))
 		return -EINVAL;
 	return 0;
 }
@@ -152,6 +172,82 @@ static int asi_test_trusted_read(unsigned long addr, bool irq,
 	return rd.err;
 }
 
+static void *asi_test_page_address(struct page *page)
+{
+	return asi_page_is_private(page) ? asi_page_address(page) :
+					   page_address(page);
+}
+
+/* Addresses of the kernel objects behind one of the caller's fds. */
+static int asi_test_fd(const char *verb, const char *arg,
+		       struct asi_test_result *r)
+{
+	struct pipe_inode_info *pipe;
+	struct socket *sock;
+	struct file *file;
+	unsigned int fd;
+	int err = 0;
+
+	if (!arg || kstrtouint(arg, 0, &fd))
+		return -EINVAL;
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	if (!strcmp(verb, "file")) {
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+				   (unsigned long)file);
+	} else if (!strcmp(verb, "pipe")) {
+		void *page = NULL;
+
+		pipe = get_pipe_info(file, false);
+		if (!pipe) {
+			err = -ENOTTY;
+			goto out;
+		}
+		pipe_lock(pipe);
+		if (!pipe_empty(pipe->head, pipe->tail))
+			page = asi_test_page_address(pipe_buf(pipe,
+							      pipe->tail)->page);
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %#lx %#lx\n",
+				   (unsigned long)pipe,
+				   (unsigned long)pipe->bufs,
+				   (unsigned long)page);
+		pipe_unlock(pipe);
+	} else {
+		sock = sock_from_file(file);
+		if (!sock) {
+			err = -ENOTSOCK;
+			goto out;
+		}
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %#lx\n",
+				   (unsigned long)sock,
+				   (unsigned long)sock->sk);
+	}
+out:
+	fput(file);
+	return err;
+}
+
+/* Count occurrences of @pat in the caller's domain's pool blocks. */
+static int asi_test_scan(const char *hex, struct asi_test_result *r)
+{
+	size_t len = hex ? strlen(hex) / 2 : 0;
+	unsigned long found = 0;
+	struct asi_domain *d;
+	u8 pat[24];
+
+	if (!len || len > sizeof(pat) || strlen(hex) % 2 ||
+	    hex2bin(pat, hex, len))
+		return -EINVAL;
+	d = asi_get_current_domain();
+	if (!d)
+		return -EINVAL;
+	found = asi_pool_count(d, pat, len);
+	asi_put_domain(d);
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%lu\n", found);
+	return 0;
+}
+
 static int asi_test_command(char *cmd, struct asi_test_result *r)
 {
 	static const char *delims = "\n ";
@@ -174,6 +270,21 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 				   atomic_long_read(&asi_blocks_released_unmapped));
 		return 0;
 	}
+	if (!strcmp(verb, "cred")) {
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+				   (unsigned long)current_cred());
+		return 0;
+	}
+	if (!strcmp(verb, "netns")) {
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+				   (unsigned long)current->nsproxy->net_ns);
+		return 0;
+	}
+	if (!strcmp(verb, "file") || !strcmp(verb, "pipe") ||
+	    !strcmp(verb, "sock"))
+		return asi_test_fd(verb, arg, r);
+	if (!strcmp(verb, "scan"))
+		return asi_test_scan(arg, r);
 
 	err = asi_test_parse_addr(arg, &addr);
 	if (err)
@@ -224,6 +335,13 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 	if (!strcmp(verb, "mapped")) {
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
 				   asi_current_view_maps(addr));
+		return 0;
+	}
+	if (!strcmp(verb, "owner")) {
+		struct asi_domain *d = asi_addr_domain(addr);
+
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%u\n",
+				   d ? d->id : 0);
 		return 0;
 	}
 	if (!strcmp(verb, "directmap")) {

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * asi private objects: placing a domain's kernel objects in its private
+ * memory (asi.private_objects).
+ *
+ * A class is a named set of source caches.  The code that creates a
+ * source cache registers it with its class; when a domain enables the
+ * class, every source gets a per-domain clone whose slabs come from the
+ * domain's pool, and allocations by the domain's tasks in task context
+ * are redirected to the clones.  Pipe data pages, which are not slab
+ * objects, come straight from the pool (mm/asi/pipe.c).
+ */
+#ifndef _LINUX_ASI_OBJECTS_H
+#define _LINUX_ASI_OBJECTS_H
+
+#include <linux/asi.h>
+#include <linux/slab.h>
+#include <linux/types.h>
+
+struct asi_clone;
+struct folio;
+struct iov_iter;
+struct pipe_buffer;
+
+enum asi_class {
+	ASI_CLASS_CRED,
+	ASI_CLASS_FILE,
+	ASI_CLASS_PIPE,
+	ASI_CLASS_SOCK,
+	ASI_CLASS_NETNS,
+	ASI_CLASS_KEY,
+	ASI_CLASS_MSG,
+	ASI_NR_CLASSES
+};
+
+/* Buffer operations of private pipe data pages. */
+extern const struct pipe_buf_operations asi_pipe_buf_ops;
+
+#ifdef CONFIG_CGROUP_ASI
+
+/*
+ * Flags for a source cache: a merged cache would carry other objects into
+ * the class, and the class's objects into other caches.
+ */
+#define SLAB_ASI_SOURCE		SLAB_NO_MERGE
+
+void asi_register_cache(struct kmem_cache *s, enum asi_class class);
+void asi_register_buckets(kmem_buckets *b, enum asi_class class);
+void asi_unregister_cache(struct kmem_cache *s);
+
+/* Slab hooks (mm/slub.c). */
+struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp);
+void asi_slab_clone_put(struct asi_clone *clone, void *object);
+struct kmem_cache *asi_clone_cache(struct asi_clone *clone);
+void asi_slab_freed(struct asi_clone *clone, int nr);
+struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
+				   unsigned int order);
+void asi_free_slab_folio(struct folio *folio, unsigned int order);
+
+/* Pipe data pages (fs/pipe.c). */
+struct page *asi_pipe_alloc_page(void);
+bool asi_pipe_buf_private(const struct pipe_buffer *buf);
+size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf, size_t bytes,
+				 struct iov_iter *i);
+size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf, size_t offset,
+				   size_t bytes, struct iov_iter *i);
+
+#else /* !CONFIG_CGROUP_ASI */
+
+#define SLAB_ASI_SOURCE		0
+
+static inline void asi_register_cache(struct kmem_cache *s,
+				      enum asi_class class) { }
+
+static inline void asi_register_buckets(kmem_buckets *b,
+					enum asi_class class) { }
+
+static inline void asi_unregister_cache(struct kmem_cache *s) { }
+
+static inline struct page *asi_pipe_alloc_page(void)
+{
+	return NULL;
+}
+
+static inline bool asi_pipe_buf_private(const struct pipe_buffer *buf)
+{
+	return false;
+}
+
+static inline size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf,
+					       size_t bytes,
+					       struct iov_iter *i)
+{
+	return 0;
+}
+
+static inline size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf,
+						 size_t offset, size_t bytes,
+						 struct iov_iter *i)
+{
+	return 0;
+}
+
+#endif /* CONFIG_CGROUP_ASI */
+#endif /* _LINUX_ASI_OBJECTS_H */

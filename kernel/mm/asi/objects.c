@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi private objects: per-domain clones of the caches of each class.
+ *
+ * The code that creates a cache whose objects belong to a class registers
+ * it as a source (asi_register_cache(), asi_register_buckets() for the
+ * per-site kmalloc buckets).  When a domain enables a class
+ * (asi.private_objects), each source of the class gets a clone: a cache
+ * with the same object size, alignment, constructor, usercopy region and
+ * flags, never merged, named "<source>@asi<domain id>" in /proc/slabinfo,
+ * whose slab pages come from the domain's pool (the pre-5.9 memcg cache
+ * clone pattern).  SLUB then redirects an allocation from a source to the
+ * clone when it is made in task context by a task whose mm sees the
+ * domain's view; everything else (interrupts, kernel threads, host tasks)
+ * allocates from the source as before.  When the clone cannot serve an
+ * allocation, because the pool cannot grow, the source does, and the
+ * fallback is counted.
+ *
+ * Clones live as long as their domain.  When the owner lets go of the
+ * domain, its clones stop keeping empty slabs and are shrunk, so that the
+ * pool drains as the last objects are freed; the domain is destroyed, and
+ * its clones with it, once no block is left.
+ */
+#define pr_fmt(fmt) "asi: " fmt
+
+#include <linux/asi_objects.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../internal.h"
+#include "../slab.h"
+#include "internal.h"
+
+struct asi_clone {
+	struct kmem_cache *cache;
+	struct asi_domain *domain;
+	enum asi_class class;
+	long __percpu *live;		/* objects allocated minus freed */
+};
+
+struct asi_source {
+	struct kmem_cache *cache;
+	enum asi_class class;
+};
+
+static const char *const asi_class_names[ASI_NR_CLASSES] = {
+	[ASI_CLASS_CRED]	= "cred",
+	[ASI_CLASS_FILE]	= "file",
+	[ASI_CLASS_PIPE]	= "pipe",
+	[ASI_CLASS_SOCK]	= "sock",
+	[ASI_CLASS_NETNS]	= "netns",
+	[ASI_CLASS_KEY]		= "key",
+	[ASI_CLASS_MSG]		= "msg",
+};
+
+/*
+ * Classes whose objects other tenants' system calls reach by design:
+ * socket hash chains and the namespace list are shared between tenants,
+ * keys sit in one global serial tree, and files travel over SCM_RIGHTS
+ * (the receiver drops the sender's file).  Under asi.enforce=1 such an
+ * access is handled as under enforce=0 (counted, tolerated) instead of
+ * killing a tenant for what the kernel did on its behalf.
+ */
+#define ASI_SHARED_CLASSES	(BIT(ASI_CLASS_FILE) | BIT(ASI_CLASS_SOCK) | \
+				 BIT(ASI_CLASS_NETNS) | BIT(ASI_CLASS_KEY))
+
+/* Serialises registration and clone creation. */
+static DEFINE_MUTEX(asi_objects_mutex);
+static struct asi_source asi_sources[ASI_MAX_SOURCES];
+static unsigned int asi_nr_sources;
+
+const char *asi_class_name(enum asi_class class)
+{
+	return asi_class_names[class];
+}
+
+/**
+ * asi_register_cache - declare @s a source of @class
+ * @s: a cache created with SLAB_ASI_SOURCE
+ * @class: the class its objects belong to
+ *
+ * Domains that enable @class from now on get a clone of @s.
+ */
+void asi_register_cache(struct kmem_cache *s, enum asi_class class)
+{
+	if (!s || ZERO_OR_NULL_PTR(s))
+		return;
+	mutex_lock(&asi_objects_mutex);
+	/* A bucket set may hold a cache twice: register it once. */
+	if (s->asi_source) {
+		mutex_unlock(&asi_objects_mutex);
+		return;
+	}
+	if (WARN_ON_ONCE(s->refcount != 1) ||
+	    WARN_ONCE(asi_nr_sources == ASI_MAX_SOURCES,
+		      "asi: too many sources, %s stays shared\n", s->name)) {
+		mutex_unlock(&asi_objects_mutex);
+		return;
+	}
+	asi_sources[asi_nr_sources].cache = s;
+	asi_sources[asi_nr_sources].class = class;
+	s->asi_source = ++asi_nr_sources;
+	mutex_unlock(&asi_objects_mutex);
+}
+
+/* Register every cache of a kmem_buckets set. */
+void asi_register_buckets(kmem_buckets *b, enum asi_class class)
+{
+	unsigned int i;
+
+	if (ZERO_OR_NULL_PTR(b))
+		return;
+	for (i = 0; i < ARRAY_SIZE(*b); i++)
+		asi_register_cache((*b)[i], class);
+}
+
+/* @s is about to be destroyed (a protocol module going away). */
+void asi_unregister_cache(struct kmem_cache *s)
+{
+	if (!s || !s->asi_source)
+		return;
+	mutex_lock(&asi_objects_mutex);
+	WRITE_ONCE(asi_sources[s->asi_source - 1].cache, NULL);
+	s->asi_source = 0;
+	mutex_unlock(&asi_objects_mutex);
+}
+
+/* Parse a space separated list of class names. */
+int asi_classes_parse(char *buf, unsigned long *mask)
+{
+	unsigned long classes = 0;
+	char *name;
+	int i;
+
+	while ((name = strsep(&buf, " \t\n"))) {
+		if (!*name)
+			continue;
+		i = match_string(asi_class_names, ASI_NR_CLASSES, name);
+		if (i < 0)
+			return -EINVAL;
+		classes |= BIT(i);
+	}
+	*mask = classes;
+	return 0;
+}
+
+void asi_classes_show(struct seq_file *sf, unsigned long mask)
+{
+	const char *sep = "";
+	int i;
+
+	for (i = 0; i < ASI_NR_CLASSES; i++) {
+		if (mask & BIT(i)) {
+			seq_printf(sf, "%s%s", sep, asi_class_names[i]);
+			sep = " ";
+		}
+	}
+	seq_putc(sf, '\n');
+}
+
+static struct asi_clone *asi_clone_create(struct asi_domain *d,
+					  struct kmem_cache *src,
+					  enum asi_class class)
+{
+	struct kmem_cache_args args = {
+		.align = src->align,
+		.ctor = src->ctor,
+#ifdef CONFIG_HARDENED_USERCOPY
+		.useroffset = src->useroffset,
+		.usersize = src->usersize,
+#endif
+	};
+	slab_flags_t flags;
+	struct asi_clone *clone;
+	char *name;
+
+	/* Internal flags are the allocator's to set; debug flags carry over. */
+	flags = (src->flags & SLAB_FLAGS_PERMITTED & ~SLAB_PANIC) |
+		SLAB_NO_MERGE;
+	/* Keep a type-safe cache's free pointer where its users expect it. */
+	if ((src->flags & SLAB_TYPESAFE_BY_RCU) &&
+	    src->offset < src->object_size) {
+		args.use_freeptr_offset = true;
+		args.freeptr_offset = src->offset;
+	}
+
+	clone = kzalloc(sizeof(*clone), GFP_KERNEL);
+	if (!clone)
+		return NULL;
+	clone->live = alloc_percpu(long);
+	name = kasprintf(GFP_KERNEL, "%s@asi%u", src->name, d->id);
+	if (!clone->live || !name)
+		goto fail;
+	clone->cache = __kmem_cache_create_args(name, src->object_size, &args,
+						flags);
+	kfree(name);
+	if (!clone->cache)
+		goto fail;
+	clone->domain = d;
+	clone->class = class;
+	/* No slab exists yet: from now on they come from the pool. */
+	clone->cache->asi_clone = clone;
+	return clone;
+fail:
+	kfree(name);
+	free_percpu(clone->live);
+	kfree(clone);
+	return NULL;
+}
+
+static void asi_clone_destroy(struct asi_clone *clone)
+{
+	kmem_cache_destroy(clone->cache);
+	free_percpu(clone->live);
+	kfree(clone);
+}
+
+/**
+ * asi_domain_set_classes - make @mask the private classes of @d
+ * @d: the domain
+ * @mask: BIT(enum asi_class) of each enabled class
+ *
+ * Sleeps.  Creates the clones an enabled class lacks, then publishes the
+ * set.  On failure nothing is published: the classes stay as they were.
+ * Disabling a class stops the redirection; objects already private stay
+ * so until freed.
+ */
+int asi_domain_set_classes(struct asi_domain *d, unsigned long mask)
+{
+	struct asi_clone *clone;
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&asi_objects_mutex);
+	for (i = 0; i < asi_nr_sources; i++) {
+		struct asi_source *src = &asi_sources[i];
+
+		if (!src->cache || !(mask & BIT(src->class)) || d->clones[i])
+			continue;
+		clone = asi_clone_create(d, src->cache, src->class);
+		if (!clone) {
+			err = -ENOMEM;
+			break;
+		}
+		WRITE_ONCE(d->clones[i], clone);
+	}
+	if (!err) {
+		/* Clones first: pairs with asi_current_objects_domain(). */
+		smp_store_release(&d->classes, mask);
+	}
+	mutex_unlock(&asi_objects_mutex);
+	return err;
+}
+
+/*
+ * The domain whose private objects current allocates, with a reference,
+ * or NULL: host tasks, kernel threads (even on a borrowed mm) and anything
+ * not in task context allocate ordinary memory.
+ */
+struct asi_domain *asi_current_objects_domain(unsigned long class)
+{
+	struct mm_struct *mm = current->mm;
+	struct asi_domain *d;
+
+	if (!in_task() || !mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	rcu_read_lock();
+	d = asi_mm_domain(mm);
+	/* Pairs with asi_domain_set_classes(): the clones are visible. */
+	if (d && (!(smp_load_acquire(&d->classes) & BIT(class)) ||
+		  READ_ONCE(d->dying) || !refcount_inc_not_zero(&d->ref)))
+		d = NULL;
+	rcu_read_unlock();
+	return d;
+}
+
+struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int idx = s->asi_source - 1;
+	struct asi_clone *clone;
+	struct asi_domain *d;
+
+	d = asi_current_objects_domain(asi_sources[idx].class);
+	if (!d)
+		return NULL;
+	/* Published before the class bit (smp_load_acquire() above). */
+	clone = READ_ONCE(d->clones[idx]);
+	if (!clone)
+		asi_domain_put(d);	/* registered after the class was set */
+	return clone;
+}
+
+void asi_slab_clone_put(struct asi_clone *clone, void *object)
+{
+	if (object)
+		this_cpu_inc(*clone->live);
+	else
+		atomic_long_inc(&clone->domain->fallbacks);
+	asi_domain_put(clone->domain);
+}
+
+struct kmem_cache *asi_clone_cache(struct asi_clone *clone)
+{
+	return clone->cache;
+}
+
+void asi_slab_freed(struct asi_clone *clone, int nr)
+{
+	this_cpu_sub(*clone->live, nr);
+}
+
+/* Slab pages of a clone: compound, like the buddy allocator's. */
+struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
+				   unsigned int order)
+{
+	struct page *page = __asi_alloc_pages(clone->domain, gfp, order);
+
+	if (!page)
+		return NULL;
+	if (order)
+		prep_compound_page(page, order);
+	return page_folio(page);
+}
+
+void asi_free_slab_folio(struct folio *folio, unsigned int order)
+{
+	struct page *page = &folio->page;
+	unsigned int i;
+
+	/* Undo prep_compound_page(), as freeing to the buddy allocator does. */
+	if (order) {
+		page[1].flags &= ~PAGE_FLAGS_SECOND;
+		for (i = 1; i < (1U << order); i++) {
+			page[i].mapping = NULL;
+			clear_compound_head(&page[i]);
+		}
+		__clear_bit(PG_head, &page->flags);
+	}
+	asi_free_pages(page, order);
+}
+
+/*
+ * Is @addr in a private object of a shared class?  Called from the fault
+ * handler with interrupts off, after the block lookup: the page and its
+ * cache stay valid until the domain is destroyed, which waits for an RCU
+ * grace period first.
+ */
+bool asi_addr_in_shared_class(unsigned long addr)
+{
+	struct folio *folio = page_folio(asi_virt_to_page((void *)addr));
+	struct kmem_cache *s;
+
+	if (!folio_test_slab(folio))
+		return false;
+	s = READ_ONCE(folio_slab(folio)->slab_cache);
+	return s && s->asi_clone &&
+	       (BIT(s->asi_clone->class) & ASI_SHARED_CLASSES);
+}
+
+/* Live objects and their bytes per class, for asi.stat. */
+void asi_domain_class_stat(struct asi_domain *d,
+			   unsigned long objects[ASI_NR_CLASSES],
+			   unsigned long bytes[ASI_NR_CLASSES])
+{
+	unsigned int i;
+	int cpu;
+
+	memset(objects, 0, sizeof(objects[0]) * ASI_NR_CLASSES);
+	memset(bytes, 0, sizeof(bytes[0]) * ASI_NR_CLASSES);
+	for (i = 0; i < ASI_MAX_SOURCES; i++) {
+		struct asi_clone *clone = READ_ONCE(d->clones[i]);
+		long live = 0;
+
+		if (!clone)
+			continue;
+		for_each_possible_cpu(cpu)
+			live += *per_cpu_ptr(clone->live, cpu);
+		/* Frees on one CPU may be seen before allocs on another. */
+		live = max(live, 0L);
+		objects[clone->class] += live;
+		bytes[clone->class] += live * clone->cache->object_size;
+	}
+	objects[ASI_CLASS_PIPE] += atomic_long_read(&d->pipe_pages);
+	bytes[ASI_CLASS_PIPE] += atomic_long_read(&d->pipe_pages) * PAGE_SIZE;
+}
+
+static void asi_objects_orphan_work(struct work_struct *work)
+{
+	struct asi_domain *d = container_of(work, struct asi_domain,
+					    orphan_work);
+	unsigned int i;
+
+	for (i = 0; i < ASI_MAX_SOURCES; i++) {
+		struct asi_clone *clone = READ_ONCE(d->clones[i]);
+
+		if (!clone)
+			continue;
+		kmem_cache_keep_no_empty_slabs(clone->cache);
+		kmem_cache_shrink(clone->cache);
+	}
+	asi_pool_trim(d);
+	asi_domain_put(d);
+}
+
+/*
+ * The owner let go of @d (it is dying): no task allocates into it any
+ * more.  Give back empty slabs and the spare block from a work item, since
+ * shrinking a cache takes the CPU hotplug lock.
+ */
+void asi_objects_orphan(struct asi_domain *d)
+{
+	asi_domain_get(d);
+	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
+	queue_work(system_unbound_wq, &d->orphan_work);
+}
+
+/* The domain is being destroyed: its clones are empty. */
+void asi_objects_destroy(struct asi_domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < ASI_MAX_SOURCES; i++) {
+		if (d->clones[i])
+			asi_clone_destroy(d->clones[i]);
+	}
+}

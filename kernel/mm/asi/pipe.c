@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi private pipe data: the pages behind the buffers of a pipe written by
+ * a task of a domain that made the "pipe" class private.
+ *
+ * The pages come from the domain's pool and are reached only through
+ * their alias: pipe_read() and pipe_write() copy through it.  Every other
+ * consumer of a pipe buffer (splice, tee to a file or socket, vmsplice)
+ * confirms the buffer first, and confirming a private buffer moves its
+ * data to an ordinary page: page_address() and the network stack know
+ * nothing of aliases.  tee() between pipes shares the private page, with
+ * its own reference count, and the last reference returns it to the pool.
+ */
+#include <linux/asi_objects.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/splice.h>
+#include <linux/uio.h>
+
+#include "internal.h"
+
+/* A private data page for a pipe_write() by current, or NULL. */
+struct page *asi_pipe_alloc_page(void)
+{
+	struct asi_domain *d;
+	struct page *page;
+
+	if (!asi_enabled())
+		return NULL;
+	d = asi_current_objects_domain(ASI_CLASS_PIPE);
+	if (!d)
+		return NULL;
+	page = __asi_alloc_pages(d, GFP_KERNEL, 0);
+	if (page) {
+		set_page_count(page, 1);
+		atomic_long_inc(&d->pipe_pages);
+	} else {
+		atomic_long_inc(&d->fallbacks);
+	}
+	asi_domain_put(d);
+	return page;
+}
+
+static void asi_pipe_page_put(struct page *page)
+{
+	struct asi_domain *d;
+
+	if (!put_page_testzero(page))
+		return;
+	d = asi_addr_domain((unsigned long)asi_page_address(page));
+	if (!WARN_ON_ONCE(!d))
+		atomic_long_dec(&d->pipe_pages);
+	asi_free_pages(page, 0);
+}
+
+bool asi_pipe_buf_private(const struct pipe_buffer *buf)
+{
+	return buf->ops == &asi_pipe_buf_ops;
+}
+
+size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf, size_t bytes,
+				 struct iov_iter *i)
+{
+	return copy_to_iter(asi_page_address(buf->page) + buf->offset, bytes,
+			    i);
+}
+
+size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf, size_t offset,
+				   size_t bytes, struct iov_iter *i)
+{
+	return copy_from_iter(asi_page_address(buf->page) + offset, bytes, i);
+}
+
+/* Another consumer than read/write: move the data to an ordinary page. */
+static int asi_pipe_buf_confirm(struct pipe_inode_info *pipe,
+				struct pipe_buffer *buf)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT);
+
+	if (!page)
+		return -ENOMEM;
+	memcpy_to_page(page, buf->offset,
+		       asi_page_address(buf->page) + buf->offset, buf->len);
+	asi_pipe_page_put(buf->page);
+	buf->page = page;
+	buf->ops = &default_pipe_buf_ops;
+	return 0;
+}
+
+static void asi_pipe_buf_release(struct pipe_inode_info *pipe,
+				 struct pipe_buffer *buf)
+{
+	asi_pipe_page_put(buf->page);
+}
+
+static bool asi_pipe_buf_get(struct pipe_inode_info *pipe,
+			     struct pipe_buffer *buf)
+{
+	if (WARN_ON_ONCE(page_ref_count(buf->page) <= 0))
+		return false;
+	page_ref_inc(buf->page);
+	return true;
+}
+
+const struct pipe_buf_operations asi_pipe_buf_ops = {
+	.confirm	= asi_pipe_buf_confirm,
+	.release	= asi_pipe_buf_release,
+	.get		= asi_pipe_buf_get,
+};

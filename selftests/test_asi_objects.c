@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi.private_objects: a tenant's kernel objects live in its domain's
+ * private memory.  Real tasks in real isolated cgroups create real objects
+ * of every class; the test helper finds them and proves that:
+ *  - each lives at a private address of the tenant's domain, which another
+ *    domain's view does not map, and the pipe's data page is absent from
+ *    the direct map; secrets in pipes, keys and messages are found in the
+ *    domain's private memory;
+ *  - another domain's read of the pipe's data with asi.enforce=1 never
+ *    returns the secret and is a violation; a read of a file object (a
+ *    class other tenants reach by design) is counted and tolerated;
+ *  - the data comes back intact (read, msgrcv, mq_receive, keyctl read);
+ *  - after the tenants exit and the cgroups go, every private object is
+ *    freed, the domains go and their blocks return zeroed;
+ *  - stress-ng in two domains with every class private runs clean.
+ * It also checks the asi.private_objects file itself.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+#include "cgroup_util.h"
+#include "cgroup_tests.h"
+#include "asi_util.h"
+
+#define ALL_CLASSES	"cred file pipe sock netns key msg"
+#define SECRET_LEN	16
+#define KEY_SPEC_PROCESS_KEYRING	-2
+#define KEYCTL_READ			11
+
+static const char *const classes[] = {
+	"cred", "file", "pipe", "sock", "netns", "key", "msg",
+};
+
+/* asi.stat "KEY N" of @cg, or -1. */
+static long asi_stat(const char *cg, const char *key)
+{
+	char buf[4096], pat[64];
+	char *p;
+
+	if (cg_read(cg, "asi.stat", buf, sizeof(buf)))
+		return -1;
+	snprintf(pat, sizeof(pat), "%s ", key);
+	for (p = buf; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, pat, strlen(pat)))
+			return atol(p + strlen(pat));
+	}
+	return -1;
+}
+
+static long asi_event(const char *cg, const char *key)
+{
+	return cg_read_key_long(cg, "asi.events", key);
+}
+
+/* The whole of a file that seq_file hands out a page per read. */
+static ssize_t read_all(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/* Write @val to @cg's asi.private_objects; 0 or -errno. */
+static int write_classes(const char *cg, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/asi.private_objects", cg);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int classes_are(const char *cg, const char *expect)
+{
+	char buf[256];
+
+	if (cg_read(cg, "asi.private_objects", buf, sizeof(buf)))
+		return 0;
+	return !strcmp(buf, expect);
+}
+
+/*
+ * The file: empty by default; a write replaces the set, which reads back
+ * in canonical order; an empty write clears it; bad input is EINVAL and
+ * changes nothing; a set stored before isolation is applied by it, and
+ * the clones show in /proc/slabinfo under the domain's name.
+ */
+static int test_asi_private_objects_file(const char *root)
+{
+	static const char *const bad[] = {
+		"bogus", "cred bogus", "cred,file", "CRED", "all", "cred\x01",
+	};
+	char *cg = cg_name(root, "asi_classes");
+	char buf[64 * 1024], name[64];
+	int ret = KSFT_FAIL;
+	long id;
+
+	if (!cg || cg_create(cg))
+		goto out;
+	if (!access("/sys/fs/cgroup/asi.private_objects", F_OK)) {
+		ksft_print_msg("asi.private_objects exists on the root\n");
+		goto out;
+	}
+	if (!classes_are(cg, "\n"))
+		goto out;
+	if (write_classes(cg, "pipe cred\n") || !classes_are(cg, "cred pipe\n"))
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (write_classes(cg, bad[i]) != -EINVAL ||
+		    !classes_are(cg, "cred pipe\n")) {
+			ksft_print_msg("\"%s\" not refused cleanly\n", bad[i]);
+			goto out;
+		}
+	}
+	memset(buf, 'c', 200);
+	buf[200] = '\0';
+	if (write_classes(cg, buf) != -EINVAL || !classes_are(cg, "cred pipe\n"))
+		goto out;
+	if (write_classes(cg, "\n") || !classes_are(cg, "\n"))
+		goto out;
+	if (write_classes(cg, "  key\tmsg  key ") || !classes_are(cg, "key msg\n"))
+		goto out;
+	if (write_classes(cg, ALL_CLASSES) ||
+	    !classes_are(cg, ALL_CLASSES "\n"))
+		goto out;
+	/* Applied when the cgroup becomes isolated. */
+	if (cg_write(cg, "asi.isolate", "1"))
+		goto out;
+	id = asi_stat(cg, "domain");
+	if (id <= 0 || read_all("/proc/slabinfo", buf, sizeof(buf)) <= 0)
+		goto out;
+	snprintf(name, sizeof(name), "cred@asi%ld ", id);
+	if (!strstr(buf, name)) {
+		ksft_print_msg("no %s in /proc/slabinfo\n", name);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "filp@asi%ld ", id);
+	if (!strstr(buf, name))
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+		snprintf(name, sizeof(name), "%s_objects", classes[i]);
+		if (asi_stat(cg, name) != 0)
+			goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	if (cg)
+		cg_destroy(cg);
+	free(cg);
+	return ret;
+}
+
+/* What a tenant made, and where the kernel put it. */
+struct tenant_objects {
+	unsigned long cred, file, pipe, pipebufs, page;
+	unsigned long unix_sock, unix_sk, tcp_sock, tcp_sk, udp_sock, udp_sk;
+	unsigned long packet_sock, packet_sk, netns;
+	long found_pipe, found_key, found_msg, found_mq;
+	long domain;
+};
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+static int helper(int fd, const char *cmd, unsigned long *a, unsigned long *b,
+		  unsigned long *c)
+{
+	char out[128];
+	int err = asi_test_cmd(fd, cmd, out, sizeof(out));
+
+	if (err)
+		return err;
+	if (sscanf(out, "%lx %lx %lx", a, b ? b : a, c ? c : a) < 1)
+		return -EINVAL;
+	return 0;
+}
+
+static long scan(int fd, const unsigned char *secret)
+{
+	char cmd[64] = "scan ";
+	unsigned long n;
+
+	hex(secret, SECRET_LEN, cmd + 5);
+	return helper(fd, cmd, &n, NULL, NULL) ? -1 : (long)n;
+}
+
+struct tenant_state {
+	int pipefd[2], unixfd[2], tcpfd, udpfd, packetfd, msqid;
+	long key;
+	mqd_t mq;
+	unsigned char secret[4][SECRET_LEN];	/* pipe, key, msg, mq */
+};
+
+/* Create one object of every class; 0 or a step number. */
+static int tenant_create(struct tenant_state *st)
+{
+	struct { long mtype; unsigned char mtext[SECRET_LEN]; } m = { .mtype = 1 };
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = SECRET_LEN };
+	char mqname[64];
+
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < SECRET_LEN; j++)
+			st->secret[i][j] = random();
+	if (pipe(st->pipefd) ||
+	    write(st->pipefd[1], st->secret[0], SECRET_LEN) != SECRET_LEN)
+		return 1;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, st->unixfd))
+		return 2;
+	st->tcpfd = socket(AF_INET, SOCK_STREAM, 0);
+	st->udpfd = socket(AF_INET, SOCK_DGRAM, 0);
+	st->packetfd = socket(AF_PACKET, SOCK_DGRAM, 0);
+	if (st->tcpfd < 0 || st->udpfd < 0 || st->packetfd < 0)
+		return 3;
+	st->key = syscall(SYS_add_key, "user", "asi_test", st->secret[1],
+			  SECRET_LEN, KEY_SPEC_PROCESS_KEYRING);
+	if (st->key < 0)
+		return 4;
+	st->msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	memcpy(m.mtext, st->secret[2], SECRET_LEN);
+	if (st->msqid < 0 || msgsnd(st->msqid, &m, SECRET_LEN, 0))
+		return 5;
+	snprintf(mqname, sizeof(mqname), "/asi_test_%d", getpid());
+	st->mq = mq_open(mqname, O_CREAT | O_RDWR, 0600, &attr);
+	if (st->mq == (mqd_t)-1)
+		return 6;
+	mq_unlink(mqname);
+	if (mq_send(st->mq, (char *)st->secret[3], SECRET_LEN, 0))
+		return 7;
+	/* Last: the sockets above stay in the initial namespace. */
+	if (unshare(CLONE_NEWNET))
+		return 8;
+	return 0;
+}
+
+static int tenant_probe(int fd, struct tenant_state *st,
+			struct tenant_objects *o)
+{
+	char cmd[64];
+
+	if (helper(fd, "cred", &o->cred, NULL, NULL) ||
+	    helper(fd, "netns", &o->netns, NULL, NULL))
+		return 10;
+	snprintf(cmd, sizeof(cmd), "file %d", st->pipefd[0]);
+	if (helper(fd, cmd, &o->file, NULL, NULL))
+		return 11;
+	snprintf(cmd, sizeof(cmd), "pipe %d", st->pipefd[0]);
+	if (helper(fd, cmd, &o->pipe, &o->pipebufs, &o->page))
+		return 12;
+	snprintf(cmd, sizeof(cmd), "sock %d", st->unixfd[0]);
+	if (helper(fd, cmd, &o->unix_sock, &o->unix_sk, NULL))
+		return 13;
+	snprintf(cmd, sizeof(cmd), "sock %d", st->tcpfd);
+	if (helper(fd, cmd, &o->tcp_sock, &o->tcp_sk, NULL))
+		return 14;
+	snprintf(cmd, sizeof(cmd), "sock %d", st->udpfd);
+	if (helper(fd, cmd, &o->udp_sock, &o->udp_sk, NULL))
+		return 15;
+	snprintf(cmd, sizeof(cmd), "sock %d", st->packetfd);
+	if (helper(fd, cmd, &o->packet_sock, &o->packet_sk, NULL))
+		return 16;
+	o->found_pipe = scan(fd, st->secret[0]);
+	o->found_key = scan(fd, st->secret[1]);
+	o->found_msg = scan(fd, st->secret[2]);
+	o->found_mq = scan(fd, st->secret[3]);
+	return 0;
+}
+
+/* Every object's data comes back intact; 0 or a step number. */
+static int tenant_read_back(struct tenant_state *st)
+{
+	struct { long mtype; unsigned char mtext[SECRET_LEN]; } m;
+	unsigned char buf[SECRET_LEN + 16];
+
+	if (read(st->pipefd[0], buf, sizeof(buf)) != SECRET_LEN ||
+	    memcmp(buf, st->secret[0], SECRET_LEN))
+		return 20;
+	if (syscall(SYS_keyctl, KEYCTL_READ, st->key, buf, sizeof(buf)) !=
+	    SECRET_LEN || memcmp(buf, st->secret[1], SECRET_LEN))
+		return 21;
+	if (msgrcv(st->msqid, &m, SECRET_LEN, 0, IPC_NOWAIT) != SECRET_LEN ||
+	    memcmp(m.mtext, st->secret[2], SECRET_LEN))
+		return 22;
+	msgctl(st->msqid, IPC_RMID, NULL);
+	if (mq_receive(st->mq, (char *)buf, sizeof(buf), NULL) != SECRET_LEN ||
+	    memcmp(buf, st->secret[3], SECRET_LEN))
+		return 23;
+	return 0;
+}
+
+/*
+ * A tenant in @cg: creates its objects, reports where they are on @report,
+ * waits for a byte on @go, reads its data back and exits with 0 or the
+ * number of the step that failed.
+ */
+static int tenant_main(const char *cg, int report, int go)
+{
+	struct tenant_objects o = { };
+	struct tenant_state st;
+	int fd, err;
+	char c;
+
+	srandom(getpid());
+	if (cg_enter_current(cg))
+		return 30;
+	o.domain = asi_stat(cg, "domain");
+	fd = asi_test_open();
+	if (fd < 0)
+		return 31;
+	err = tenant_create(&st);
+	if (!err)
+		err = tenant_probe(fd, &st, &o);
+	if (write(report, &o, sizeof(o)) != sizeof(o) || err)
+		return err ?: 32;
+	if (read(go, &c, 1) != 1)
+		return 33;
+	return tenant_read_back(&st);
+}
+
+/*
+ * The kernel frees a dismantled network namespace's struct net only when
+ * it dismantles the next one (after one more rcu_barrier()).  Make one
+ * from the host and let it go, so that a tenant's gets freed.
+ */
+static void flush_netns(void)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(unshare(CLONE_NEWNET) ? 1 : 0);
+	waitpid(pid, NULL, 0);
+}
+
+static int owned_by(unsigned long addr, long domain, const char *what)
+{
+	unsigned long owner;
+
+	if (probe_in(NULL, "owner", addr, &owner, NULL) || owner != domain) {
+		ksft_print_msg("%s %#lx: owner %lu, not domain %ld\n", what,
+			       addr, owner, domain);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Every class of a tenant's objects is private to its domain, another
+ * domain cannot read them, the data survives, and it all drains away.
+ */
+static int test_asi_objects_private(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_obj_a", 1);
+	char *b = asi_create_domain(root, "asi_obj_b", 1);
+	long r0, d0, u0, r1, d1, u1;
+	int report[2] = { -1, -1 }, go[2] = { -1, -1 };
+	struct tenant_objects o;
+	int ret = KSFT_FAIL, status, err;
+	unsigned long v;
+	pid_t pid = -1;
+
+	if (!a || !b || write_classes(a, ALL_CLASSES) ||
+	    write_classes(b, ALL_CLASSES) || pipe(report) || pipe(go) ||
+	    read_released(&r0, &d0, &u0))
+		goto out;
+	pid = fork();
+	if (!pid)
+		exit(tenant_main(a, report[1], go[0]));
+	if (read(report[0], &o, sizeof(o)) != sizeof(o)) {
+		waitpid(pid, &status, 0);
+		ksft_print_msg("tenant failed at step %d\n",
+			       WEXITSTATUS(status));
+		pid = -1;
+		goto out;
+	}
+	{
+		const struct { const char *what; unsigned long addr; } objs[] = {
+			{ "cred", o.cred }, { "file", o.file },
+			{ "pipe_inode_info", o.pipe },
+			{ "pipe buffers", o.pipebufs },
+			{ "pipe data page", o.page },
+			{ "unix socket", o.unix_sock }, { "unix sock", o.unix_sk },
+			{ "tcp socket", o.tcp_sock }, { "tcp sock", o.tcp_sk },
+			{ "udp socket", o.udp_sock }, { "udp sock", o.udp_sk },
+			{ "packet socket", o.packet_sock },
+			{ "packet sock", o.packet_sk }, { "netns", o.netns },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
+			if (!owned_by(objs[i].addr, o.domain, objs[i].what))
+				goto out;
+			/* Domain B's view does not map it; the host's does. */
+			if (probe_in(b, "mapped", objs[i].addr, &v, NULL) ||
+			    v != 0 ||
+			    probe_in(NULL, "mapped", objs[i].addr, &v, NULL) ||
+			    v != 1) {
+				ksft_print_msg("%s mapped wrongly\n",
+					       objs[i].what);
+				goto out;
+			}
+		}
+	}
+	if (o.found_pipe < 1 || o.found_key < 1 || o.found_msg < 1 ||
+	    o.found_mq < 1) {
+		ksft_print_msg("secrets in private memory: pipe %ld key %ld msg %ld mq %ld\n",
+			       o.found_pipe, o.found_key, o.found_msg,
+			       o.found_mq);
+		goto out;
+	}
+	if (probe_in(NULL, "directmap", o.page, &v, NULL) || v != 0) {
+		ksft_print_msg("pipe data page in the direct map\n");
+		goto out;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s_objects", classes[i]);
+		if (asi_stat(a, key) < 1) {
+			ksft_print_msg("asi.stat %s %ld\n", key,
+				       asi_stat(a, key));
+			goto out;
+		}
+	}
+	/* A file is reached by other tenants by design: counted, tolerated. */
+	if (probe_in(b, "read", o.file, &v, &status) ||
+	    asi_event(b, "violations") != 0 ||
+	    asi_event(b, "cross_domain") < 1) {
+		ksft_print_msg("read of a file object not tolerated\n");
+		goto out;
+	}
+	/* The pipe's data is not: refused, and B is killed for it. */
+	v = 0;
+	err = probe_in(b, "read", o.page, &v, &status);
+	/* Refused, or killed before it could even report: no data. */
+	if ((err != -EFAULT && err != -ECHILD) || WIFEXITED(status) ||
+	    asi_event(b, "violations") != 1) {
+		ksft_print_msg("cross-domain read of the pipe secret: %d %#lx status %#x violations %ld\n",
+			       err, v, status, asi_event(b, "violations"));
+		goto out;
+	}
+	if (write(go[1], "x", 1) != 1)
+		goto out;
+	waitpid(pid, &status, 0);
+	pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		ksft_print_msg("tenant read-back failed at step %d\n",
+			       WEXITSTATUS(status));
+		goto out;
+	}
+	if (asi_event(a, "violations") != 0)
+		goto out;
+	/* Everything drains once the tenants and their cgroups are gone. */
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	a = b = NULL;
+	for (int i = 0; i < 20; i++) {
+		flush_netns();
+		if (!wait_domains_gone("asi_obj_a", "asi_obj_b", 20))
+			break;
+	}
+	if (wait_domains_gone("asi_obj_a", "asi_obj_b", 1)) {
+		char buf[4096];
+
+		read_text(ASI_DOMAINS_PATH, buf, sizeof(buf));
+		ksft_print_msg("domains still alive: private objects leaked?\n%s",
+			       buf);
+		goto out;
+	}
+	if (read_released(&r1, &d1, &u1) || r1 <= r0 || d1 != d0 ||
+	    u1 != u0) {
+		ksft_print_msg("released %ld blocks, %ld not zeroed, %ld not in the direct map\n",
+			       r1 - r0, d1 - d0, u1 - u0);
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	kill_and_reap(pid);
+	for (int i = 0; i < 2; i++) {
+		if (report[i] >= 0)
+			close(report[i]);
+		if (go[i] >= 0)
+			close(go[i]);
+	}
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	return ret;
+}
+
+/* Start stress-ng in @cg; returns its pid. */
+static pid_t stress_start(const char *cg, const char *yaml, const char *port)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (cg_enter_current(cg))
+			exit(1);
+		/* Both share the network namespace: ports of their own. */
+		execlp("stress-ng", "stress-ng", "--sock", "1", "--sock-port",
+		       port, "--udp", "1", "--udp-port", port, "--pipe", "1",
+		       "--fork", "1", "--open", "1", "--key", "1", "--msg",
+		       "1", "--mq", "1", "--timeout", "8", "--verify",
+		       "--temp-path", "/tmp", "--yaml", yaml, "--quiet", NULL);
+		exit(127);
+	}
+	return pid;
+}
+
+/*
+ * stress-ng's socket, pipe, fork, file, key and message stressors in two
+ * domains with every class private (asi.enforce=0: the domains share the
+ * socket tables, which is counted, not refused): no failure, no lost data
+ * (stress-ng verifies), no kernel report, objects really private while it
+ * runs, and no leak once it is over.
+ */
+static int test_asi_objects_stress(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_stress_a", 0);
+	char *b = asi_create_domain(root, "asi_stress_b", 0);
+	long live = 0;
+	int ret = KSFT_FAIL, sa, sb;
+	pid_t pa = -1, pb = -1;
+
+	if (!a || !b || write_classes(a, ALL_CLASSES) ||
+	    write_classes(b, ALL_CLASSES))
+		goto out;
+	pa = stress_start(a, "/tmp/asi-stress-a.yaml", "6000");
+	pb = stress_start(b, "/tmp/asi-stress-b.yaml", "7000");
+	sleep(4);
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s_bytes", classes[i]);
+		live += asi_stat(a, key);
+	}
+	waitpid(pa, &sa, 0);
+	waitpid(pb, &sb, 0);
+	pa = pb = -1;
+	if (!WIFEXITED(sa) || WEXITSTATUS(sa) || !WIFEXITED(sb) ||
+	    WEXITSTATUS(sb)) {
+		ksft_print_msg("stress-ng failed: %#x %#x\n", sa, sb);
+		goto out;
+	}
+	ksft_print_msg("private bytes while running: %ld; fallbacks %ld %ld; exits %ld %ld\n",
+		       live, asi_stat(a, "fallbacks"), asi_stat(b, "fallbacks"),
+		       asi_event(a, "exits"), asi_event(b, "exits"));
+	if (live <= 0 || asi_event(a, "violations") ||
+	    asi_event(b, "violations"))
+		goto out;
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	a = b = NULL;
+	if (wait_domains_gone("asi_stress_a", "asi_stress_b", 600)) {
+		ksft_print_msg("domains still alive after stress-ng\n");
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	kill_and_reap(pa);
+	kill_and_reap(pb);
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	return ret;
+}
+
+static const struct cgroup_test tests[] = {
+	T(test_asi_private_objects_file),
+	T(test_asi_objects_private),
+	T(test_asi_objects_stress),
+};
+
+int main(int argc, char **argv)
+{
+	char root[PATH_MAX];
+	const char *why;
+
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(tests));
+	if (cg_find_unified_root(root, sizeof(root), NULL))
+		ksft_exit_skip("cgroup v2 isn't mounted\n");
+	why = asi_unavailable(root);
+	if (why)
+		ksft_exit_fail_msg("%s\n", why);
+	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
+	ksft_finished();
+}
