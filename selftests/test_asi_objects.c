@@ -9,7 +9,8 @@
  *    domain's private memory;
  *  - another domain's read of the pipe's data with asi.enforce=1 never
  *    returns the secret and is a violation; a read of a file object (a
- *    class other tenants reach by design) is counted and tolerated;
+ *    class other tenants reach by design) is counted and tolerated, and
+ *    so are a file handed over SCM_RIGHTS and shared socket tables;
  *  - the data comes back intact (read, msgrcv, mq_receive, keyctl read);
  *  - after the tenants exit and the cgroups go, every private object is
  *    freed, the domains go and their blocks return zeroed;
@@ -22,6 +23,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -519,6 +522,148 @@ out:
 	return ret;
 }
 
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 'f';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/* Many sockets of each kind, so that hash chains hold both tenants'. */
+static int make_sockets(int base_port)
+{
+	for (int i = 0; i < 32; i++) {
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET,
+			.sin_port = htons(base_port + i),
+			.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		};
+		int u[2], t = socket(AF_INET, SOCK_STREAM, 0);
+		int d = socket(AF_INET, SOCK_DGRAM, 0);
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, u) || t < 0 || d < 0 ||
+		    bind(t, (struct sockaddr *)&sin, sizeof(sin)) ||
+		    listen(t, 1) ||
+		    bind(d, (struct sockaddr *)&sin, sizeof(sin)))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Tenant A (enforce=1, every class private) hands tenant B (the same) a
+ * file over SCM_RIGHTS; B reads through it and closes it, dropping A's
+ * private struct file.  Both fill the shared socket tables.  Files and
+ * sockets are classes other tenants reach by design: B's accesses are
+ * counted, never refused, and nobody is killed.
+ */
+static int test_asi_objects_cross_domain(const char *root)
+{
+	char *a = asi_create_domain(root, "asi_cross_a", 1);
+	char *b = asi_create_domain(root, "asi_cross_b", 1);
+	static const char text[] = "handed over by tenant A\n";
+	int ret = KSFT_FAIL, sv[2] = { -1, -1 }, sa, sb;
+	pid_t pa = -1, pb = -1;
+
+	if (!a || !b || write_classes(a, ALL_CLASSES) ||
+	    write_classes(b, ALL_CLASSES) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		goto out;
+	pa = fork();
+	if (!pa) {
+		int fd;
+
+		if (cg_enter_current(a))
+			exit(1);
+		fd = open("/tmp/asi-scm", O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, text, sizeof(text)) != sizeof(text) ||
+		    lseek(fd, 0, SEEK_SET))
+			exit(2);
+		if (make_sockets(20000))
+			exit(3);
+		if (send_fd(sv[0], fd))
+			exit(4);
+		close(fd);
+		/* Stay until B is done, sockets and all. */
+		exit(read(sv[0], &fd, 1) == 1 ? 0 : 5);
+	}
+	pb = fork();
+	if (!pb) {
+		char buf[sizeof(text)];
+		int fd;
+
+		if (cg_enter_current(b))
+			exit(1);
+		if (make_sockets(21000))
+			exit(3);
+		fd = recv_fd(sv[1]);
+		if (fd < 0)
+			exit(4);
+		if (read(fd, buf, sizeof(buf)) != sizeof(text) ||
+		    memcmp(buf, text, sizeof(text)))
+			exit(5);
+		close(fd);
+		exit(write(sv[1], "x", 1) == 1 ? 0 : 6);
+	}
+	waitpid(pb, &sb, 0);
+	waitpid(pa, &sa, 0);
+	pa = pb = -1;
+	if (!WIFEXITED(sa) || WEXITSTATUS(sa) || !WIFEXITED(sb) ||
+	    WEXITSTATUS(sb)) {
+		ksft_print_msg("tenants: %#x %#x\n", sa, sb);
+		goto out;
+	}
+	if (asi_event(a, "violations") || asi_event(b, "violations") ||
+	    asi_event(b, "cross_domain") < 1) {
+		ksft_print_msg("violations %ld %ld, B cross_domain %ld\n",
+			       asi_event(a, "violations"),
+			       asi_event(b, "violations"),
+			       asi_event(b, "cross_domain"));
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	unlink("/tmp/asi-scm");
+	kill_and_reap(pa);
+	kill_and_reap(pb);
+	for (int i = 0; i < 2; i++)
+		if (sv[i] >= 0)
+			close(sv[i]);
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	return ret;
+}
+
 /* Start stress-ng in @cg; returns its pid. */
 static pid_t stress_start(const char *cg, const char *yaml, const char *port)
 {
@@ -598,6 +743,7 @@ out:
 static const struct cgroup_test tests[] = {
 	T(test_asi_private_objects_file),
 	T(test_asi_objects_private),
+	T(test_asi_objects_cross_domain),
 	T(test_asi_objects_stress),
 };
 
