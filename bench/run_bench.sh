@@ -21,7 +21,7 @@ fi
 pti=off
 grep -qw pti /proc/cpuinfo && pti=on
 if grep -qw asi $CG/cgroup.controllers; then
-	kernel=asi cases="host cross same"
+	kernel=asi cases="host cross same cross-private same-private"
 	echo +asi > $CG/cgroup.subtree_control
 else
 	kernel=baseline cases="host"
@@ -35,16 +35,36 @@ meminfo_json() {
 	awk '/^DirectMap/ { gsub(":", "", $1); printf "%s\"%s_kb\": %s", sep, $1, $2; sep = ", " }' /proc/meminfo
 }
 
-# Cgroups of a case: A and B (B may equal A).
+ALL_CLASSES="cred file pipe sock netns key msg"
+
+# Cgroups of a case: A and B (B may equal A).  *-private: every class of
+# kernel objects private (asi.private_objects).
 setup_case() {
 	mkdir -p $CG/bench-a $CG/bench-b
 	case "$1" in
-	cross) echo 1 > $CG/bench-a/asi.isolate; echo 1 > $CG/bench-b/asi.isolate
+	cross*) echo 1 > $CG/bench-a/asi.isolate; echo 1 > $CG/bench-b/asi.isolate
 	       A=$CG/bench-a B=$CG/bench-b ;;
-	same)  echo 1 > $CG/bench-a/asi.isolate
+	same*) echo 1 > $CG/bench-a/asi.isolate
 	       A=$CG/bench-a B=$CG/bench-a ;;
 	*)     A=$CG/bench-a B=$CG/bench-b ;;
 	esac
+	case "$1" in
+	*-private)
+		for cg in $CG/bench-a $CG/bench-b; do
+			[ "$(cat $cg/asi.isolate)" = 1 ] &&
+				echo "$ALL_CLASSES" > $cg/asi.private_objects
+		done ;;
+	esac
+}
+
+# Domain exits of A and B together (0 for host cgroups).
+exits() {
+	n=0
+	for cg in $CG/bench-a $CG/bench-b; do
+		e=$(awk '$1 == "exits" { print $2 }' $cg/asi.events 2>/dev/null)
+		n=$((n + ${e:-0}))
+	done
+	echo $n
 }
 
 teardown_case() {
@@ -76,7 +96,7 @@ run_stress() { # case
 			name=$stressor-$method opt="--switch-method $method"
 		fi
 		for r in $(seq $repeats); do
-			total=0
+			total=0 e0=$(exits)
 			for side in a b; do
 				cg=$A port=22000
 				[ $side = b ] && cg=$B port=23000
@@ -95,7 +115,7 @@ run_stress() { # case
 					{ echo "bench: stress-ng $name reported a failure:" >&2
 					  grep "unsuccessful\|failed\|fail:" /tmp/stress-$side.log >&2; }
 			done
-			emit "$1" "\"stressor\": \"$name\", \"repeat\": $r, \"seconds\": $seconds, \"bogo_ops\": $total}"
+			emit "$1" "\"stressor\": \"$name\", \"repeat\": $r, \"seconds\": $seconds, \"bogo_ops\": $total, \"exits\": $(($(exits) - e0))}"
 		done
 	done
 }

@@ -79,6 +79,25 @@ class Targets(unittest.TestCase):
         self.assertEqual((s["min"], s["median"], s["max"]), (1, 96, 200))
         self.assertAlmostEqual(s["ratio"], 0.96)
 
+    def test_stress_exits_per_second(self):
+        rows = [{"kernel": "asi", "pti": "on", "icount": 0,
+                 "case": "cross-private", "stressor": "sock", "repeat": i,
+                 "seconds": 5, "bogo_ops": 10, "exits": e}
+                for i, e in enumerate([50, 500, 100])]
+        s = benchreport.stress_table(rows)[0]
+        self.assertAlmostEqual(s["exits_per_s"], 20)
+
+    def test_every_class_private_target(self):
+        rows = []
+        for kernel, case, ops in (("baseline", "host", 100),
+                                  ("asi", "cross-private", 94)):
+            rows.append({"kernel": kernel, "pti": "on", "icount": 0,
+                         "case": case, "stressor": "pipe", "repeat": 0,
+                         "seconds": 5, "bogo_ops": ops})
+        res = benchreport.targets([], benchreport.stress_table(rows))
+        t = [t for t in res if "every class private" in t["target"]][0]
+        self.assertFalse(t["met"])
+
 
 if __name__ == "__main__":
     unittest.main()
