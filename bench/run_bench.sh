@@ -107,6 +107,12 @@ run_stress() { # case
 				esac
 				sh -c "echo \$\$ > $cg/cgroup.procs; exec stress-ng --$stressor 1 $opt $popt -t $seconds --metrics-brief --verify --yaml /tmp/stress-$side.yaml --temp-path /tmp" > /tmp/stress-$side.log 2>&1 &
 			done
+			# Memory of isolation on a real workload: private
+			# objects' bytes vs the pool and page tables behind them.
+			case "$1" in
+			*-private) [ "$r" = 1 ] && sleep $((seconds / 2 + 1)) &&
+				emit "$1" "\"asi_stat\": \"bench-a during $name\", $(awk '{ printf "%s\"%s\": %s", sep, $1, $2; sep = ", " }' $A/asi.stat)}" ;;
+			esac
 			wait
 			for side in a b; do
 				ops=$(awk '/bogo-ops:/ { print $2; exit }' /tmp/stress-$side.yaml 2>/dev/null)
