@@ -14,7 +14,9 @@
  *  - the data comes back intact (read, msgrcv, mq_receive, keyctl read);
  *  - after the tenants exit and the cgroups go, every private object is
  *    freed, the domains go and their blocks return zeroed;
- *  - stress-ng in two domains with every class private runs clean.
+ *  - stress-ng in two domains with every class private runs clean;
+ *  - the slab interfaces (frees of every kind, ksize, kfree_rcu, the
+ *    usercopy check) work on private objects.
  * It also checks the asi.private_objects file itself.
  */
 #define _GNU_SOURCE
@@ -182,6 +184,50 @@ out:
 	if (cg)
 		cg_destroy(cg);
 	free(cg);
+	return ret;
+}
+
+/*
+ * The slab interfaces on private objects, through the test helper's own
+ * caches made private in a real domain: kmem_cache_alloc/free, kmalloc
+ * buckets, ksize, kfree, both bulk frees, kfree_rcu and the hardened
+ * usercopy check all work, and every object is accounted for.
+ */
+static int test_asi_objects_slab_interfaces(const char *root)
+{
+	char *cg = asi_create_domain(root, "asi_slabapi", 1);
+	int ret = KSFT_FAIL, pipefd[2], status;
+	char out[64] = "";
+	long peak = -1, after = -1;
+	pid_t pid;
+
+	if (!cg || pipe(pipefd))
+		goto out;
+	pid = fork();
+	if (!pid) {
+		int fd, err;
+
+		close(pipefd[0]);
+		if (cg_enter_current(cg))
+			exit(1);
+		fd = asi_test_open();
+		err = asi_test_cmd(fd, "slabapi", out, sizeof(out));
+		dprintf(pipefd[1], "%d %s", err, out);
+		exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], out, sizeof(out) - 1) <= 0)
+		out[0] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	if (sscanf(out, "0 ok %ld %ld", &peak, &after) != 2 || peak != 8 ||
+	    after != 0) {
+		ksft_print_msg("slabapi: \"%s\"\n", out);
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	asi_destroy_domain(cg);
 	return ret;
 }
 
@@ -742,6 +788,7 @@ out:
 
 static const struct cgroup_test tests[] = {
 	T(test_asi_private_objects_file),
+	T(test_asi_objects_slab_interfaces),
 	T(test_asi_objects_private),
 	T(test_asi_objects_cross_domain),
 	T(test_asi_objects_stress),

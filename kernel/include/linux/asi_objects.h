@@ -30,7 +30,9 @@ enum asi_class {
 	ASI_CLASS_NETNS,
 	ASI_CLASS_KEY,
 	ASI_CLASS_MSG,
-	ASI_NR_CLASSES
+	ASI_NR_CLASSES,
+	/* Caches of the test helper (CONFIG_ASI_TEST), never user-visible. */
+	ASI_CLASS_TEST = ASI_NR_CLASSES,
 };
 
 /* Buffer operations of private pipe data pages. */

@@ -143,6 +143,7 @@ void asi_domain_class_stat(struct asi_domain *d,
 			   unsigned long objects[ASI_NR_CLASSES],
 			   unsigned long bytes[ASI_NR_CLASSES]);
 bool asi_addr_in_shared_class(unsigned long addr);
+long asi_test_objects_live(struct asi_domain *d);
 void asi_objects_orphan(struct asi_domain *d);
 void asi_objects_destroy(struct asi_domain *d);
 

@@ -378,7 +378,7 @@ void asi_domain_class_stat(struct asi_domain *d,
 		struct asi_clone *clone = READ_ONCE(d->clones[i]);
 		long live = 0;
 
-		if (!clone)
+		if (!clone || clone->class >= ASI_NR_CLASSES)
 			continue;
 		for_each_possible_cpu(cpu)
 			live += *per_cpu_ptr(clone->live, cpu);
@@ -390,6 +390,26 @@ void asi_domain_class_stat(struct asi_domain *d,
 	objects[ASI_CLASS_PIPE] += atomic_long_read(&d->pipe_pages);
 	bytes[ASI_CLASS_PIPE] += atomic_long_read(&d->pipe_pages) * PAGE_SIZE;
 }
+
+#ifdef CONFIG_ASI_TEST
+/* Live objects in @d's clones of the test helper's caches. */
+long asi_test_objects_live(struct asi_domain *d)
+{
+	long live = 0;
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i < ASI_MAX_SOURCES; i++) {
+		struct asi_clone *clone = READ_ONCE(d->clones[i]);
+
+		if (!clone || clone->class != ASI_CLASS_TEST)
+			continue;
+		for_each_possible_cpu(cpu)
+			live += *per_cpu_ptr(clone->live, cpu);
+	}
+	return live;
+}
+#endif
 
 static void asi_objects_orphan_work(struct work_struct *work)
 {

@@ -40,6 +40,12 @@
  *   netns            current's network namespace
  *   scan HEX         how many times the bytes HEX (up to 24) occur in the
  *                    caller's domain's private memory
+ *   slabapi          make the helper's own test caches private in the
+ *                    caller's domain and run the slab interfaces on their
+ *                    objects: kmem_cache_alloc/free, kmem_buckets_alloc,
+ *                    ksize, kfree, kmem_cache_free_bulk, kfree_bulk,
+ *                    kfree_rcu and the hardened usercopy check; result:
+ *                    "ok" and the clone's live objects before and after
  *
  * Reads use copy_from_kernel_nofault() so that a refused cross-domain
  * read fails with EFAULT instead of oopsing the test process: the point
@@ -248,6 +254,100 @@ static int asi_test_scan(const char *hex, struct asi_test_result *r)
 	return 0;
 }
 
+#define ASI_TEST_BULK		8
+
+struct asi_test_obj {
+	struct rcu_head rcu;
+	char data[40];
+};
+
+/* The helper's own sources, of a class no user can name. */
+static struct kmem_cache *asi_test_cache;
+static kmem_buckets *asi_test_buckets;
+
+static bool asi_test_private(const void *p, struct asi_domain *d)
+{
+	return asi_addr_domain((unsigned long)p) == d;
+}
+
+static int asi_test_slab_interfaces(struct asi_domain *d, long *peak)
+{
+	void *bulk[ASI_TEST_BULK];
+	struct asi_test_obj *obj;
+	void *p;
+	int i;
+
+	/* A cache and its frees: kmem_cache_free(), then bulk. */
+	p = kmem_cache_alloc(asi_test_cache, GFP_KERNEL);
+	if (!p || !asi_test_private(p, d) ||
+	    ksize(p) < sizeof(struct asi_test_obj))
+		goto fail_p;
+	kmem_cache_free(asi_test_cache, p);
+	for (i = 0; i < ASI_TEST_BULK; i++) {
+		bulk[i] = kmem_cache_alloc(asi_test_cache, GFP_KERNEL);
+		if (!bulk[i] || !asi_test_private(bulk[i], d))
+			goto fail_bulk_cache;
+	}
+	*peak = asi_test_objects_live(d);
+	kmem_cache_free_bulk(asi_test_cache, ASI_TEST_BULK, bulk);
+
+	/* kmalloc buckets: ksize() of the bucket, kfree(), kfree_bulk(). */
+	p = kmem_buckets_alloc(asi_test_buckets, 100, GFP_KERNEL);
+	if (!p || !asi_test_private(p, d) || ksize(p) != 128)
+		goto fail_p;
+	/* What copy_to_user() checks; a failure is a usercopy BUG. */
+	check_object_size(p, ksize(p), true);
+	kfree(p);
+	for (i = 0; i < ASI_TEST_BULK; i++) {
+		bulk[i] = kmem_buckets_alloc(asi_test_buckets, 64 << (i % 3),
+					     GFP_KERNEL);
+		if (!bulk[i] || !asi_test_private(bulk[i], d))
+			goto fail_bulk_kmalloc;
+	}
+	kfree_bulk(ASI_TEST_BULK, bulk);
+
+	/* kfree_rcu() batches and frees in bulk from its own context. */
+	obj = kmem_buckets_alloc(asi_test_buckets, sizeof(*obj), GFP_KERNEL);
+	if (!obj || !asi_test_private(obj, d)) {
+		kfree(obj);
+		return -EIO;
+	}
+	kfree_rcu(obj, rcu);
+	kvfree_rcu_barrier();
+	return 0;
+
+fail_p:
+	kfree(p);
+	return -EIO;
+fail_bulk_cache:
+	kmem_cache_free_bulk(asi_test_cache, i + 1, bulk);
+	return -EIO;
+fail_bulk_kmalloc:
+	kfree_bulk(i + 1, bulk);
+	return -EIO;
+}
+
+static int asi_test_slabapi(struct asi_test_result *r)
+{
+	struct asi_domain *d = asi_get_current_domain();
+	long peak = 0;
+	int err;
+
+	if (!d)
+		return -EINVAL;
+	err = asi_domain_set_classes(d, READ_ONCE(d->classes) |
+				     BIT(ASI_CLASS_TEST));
+	if (!err)
+		err = asi_test_slab_interfaces(d, &peak);
+	asi_domain_set_classes(d, READ_ONCE(d->classes) &
+			       ~BIT(ASI_CLASS_TEST));
+	if (!err)
+		r->len = scnprintf(r->buf, sizeof(r->buf), "ok %ld %ld\n",
+				   peak, asi_test_objects_live(d));
+	asi_put_domain(d);
+	return err;
+}
+
 static int asi_test_command(char *cmd, struct asi_test_result *r)
 {
 	static const char *delims = "\n ";
@@ -285,6 +385,8 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		return asi_test_fd(verb, arg, r);
 	if (!strcmp(verb, "scan"))
 		return asi_test_scan(arg, r);
+	if (!strcmp(verb, "slabapi"))
+		return asi_test_slabapi(r);
 
 	err = asi_test_parse_addr(arg, &addr);
 	if (err)
@@ -435,5 +537,14 @@ static const struct file_operations asi_test_fops = {
 
 void __init asi_test_init(struct dentry *dir)
 {
+	size_t size = sizeof(struct asi_test_obj);
+
+	asi_test_cache = kmem_cache_create_usercopy("asi_test", size, 0,
+						    SLAB_ASI_SOURCE, 0, size,
+						    NULL);
+	asi_test_buckets = kmem_buckets_create("asi_test", SLAB_ASI_SOURCE, 0,
+					       UINT_MAX, NULL);
+	asi_register_cache(asi_test_cache, ASI_CLASS_TEST);
+	asi_register_buckets(asi_test_buckets, ASI_CLASS_TEST);
 	debugfs_create_file("test", 0600, dir, NULL, &asi_test_fops);
 }
