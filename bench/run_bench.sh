@@ -73,6 +73,13 @@ teardown_case() {
 		emit "$1" "\"asi_stat\": \"$(basename $cg)\", $(awk '{ printf "%s\"%s\": %s", sep, $1, $2; sep = ", " }' $cg/asi.stat)}"
 	done
 	rmdir $CG/bench-a $CG/bench-b
+	# Let the removed domains go (shrinking, releasing blocks, TLB
+	# shootdowns) before the next case measures anything.
+	for i in $(seq 100); do
+		grep -q ' bench-[ab] ' /sys/kernel/debug/asi/domains 2>/dev/null ||
+			break
+		sleep 0.1
+	done
 }
 
 run_micro() { # case

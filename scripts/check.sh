@@ -29,6 +29,9 @@ boots=(
 	"main||"
 	"asi-off||asi=off asi_selftests=boot_asi_off"
 	"5level|-5|asi_selftests=boot_asi_5level"
+	# SLUB without debugging, as production runs it: per-CPU partial
+	# slabs and fast paths that the debug checks of the main boot bypass.
+	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"
 )
 results=() consoles=() finished=--finished
 for boot in "${boots[@]}"; do

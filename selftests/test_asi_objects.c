@@ -710,6 +710,80 @@ out:
 	return ret;
 }
 
+#define OUTLIVE_FILES	200
+
+/*
+ * Private objects that outlive their cgroup keep the domain alive, dying,
+ * and it goes once they are freed: a tenant fills whole slabs of its file
+ * clone and hands every file to the host over SCM_RIGHTS before it exits;
+ * the host removes the cgroup, then closes the files.  (Full slabs that
+ * empty after the owner let go must still be given back.)
+ */
+static int test_asi_objects_outlive_cgroup(const char *root)
+{
+	char *cg = asi_create_domain(root, "asi_outlive", 1);
+	int fds[OUTLIVE_FILES], sv[2] = { -1, -1 }, n = 0, ret = KSFT_FAIL;
+	int status;
+	pid_t pid;
+
+	if (!cg || write_classes(cg, "file") ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		goto out;
+	pid = fork();
+	if (!pid) {
+		if (cg_enter_current(cg))
+			exit(1);
+		for (int i = 0; i < OUTLIVE_FILES; i++) {
+			int fd = open("/proc/self/stat", O_RDONLY);
+
+			if (fd < 0 || send_fd(sv[0], fd))
+				exit(2);
+			close(fd);
+		}
+		exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		goto out;
+	for (n = 0; n < OUTLIVE_FILES; n++) {
+		fds[n] = recv_fd(sv[1]);
+		if (fds[n] < 0)
+			goto out;
+	}
+	if (asi_stat(cg, "file_objects") < OUTLIVE_FILES) {
+		ksft_print_msg("file_objects %ld\n", asi_stat(cg, "file_objects"));
+		goto out;
+	}
+	if (cg_destroy(cg))
+		goto out;
+	usleep(500000);
+	if (!domain_listed("asi_outlive")) {
+		ksft_print_msg("domain in use went away\n");
+		goto out;
+	}
+	while (n > 0)
+		close(fds[--n]);
+	if (wait_domains_gone("asi_outlive", "asi_outlive", 200)) {
+		char buf[4096];
+
+		read_text(ASI_DOMAINS_PATH, buf, sizeof(buf));
+		ksft_print_msg("dying domain not freed:\n%s", buf);
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	while (n > 0)
+		close(fds[--n]);
+	for (int i = 0; i < 2; i++)
+		if (sv[i] >= 0)
+			close(sv[i]);
+	if (cg) {
+		cg_destroy(cg);
+		free(cg);
+	}
+	return ret;
+}
+
 /* Start stress-ng in @cg; returns its pid. */
 static pid_t stress_start(const char *cg, const char *yaml, const char *port)
 {
@@ -791,6 +865,7 @@ static const struct cgroup_test tests[] = {
 	T(test_asi_objects_slab_interfaces),
 	T(test_asi_objects_private),
 	T(test_asi_objects_cross_domain),
+	T(test_asi_objects_outlive_cgroup),
 	T(test_asi_objects_stress),
 };
 

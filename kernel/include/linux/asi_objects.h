@@ -54,6 +54,7 @@ void asi_unregister_cache(struct kmem_cache *s);
 struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp);
 void asi_slab_clone_put(struct asi_clone *clone, void *object);
 struct kmem_cache *asi_clone_cache(struct asi_clone *clone);
+void asi_slab_allocated(struct asi_clone *clone);
 void asi_slab_freed(struct asi_clone *clone, int nr);
 struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 				   unsigned int order);

@@ -114,6 +114,7 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	INIT_LIST_HEAD(&d->blocks);
 	init_irq_work(&d->violation_iw, asi_violation_irq_work);
 	INIT_WORK(&d->violation_work, asi_violation_work);
+	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
 	d->nr_pt_pages = 1;
 	css_get(css);
 	d->css = css;

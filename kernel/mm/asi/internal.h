@@ -145,6 +145,8 @@ void asi_domain_class_stat(struct asi_domain *d,
 bool asi_addr_in_shared_class(unsigned long addr);
 long asi_test_objects_live(struct asi_domain *d);
 void asi_objects_orphan(struct asi_domain *d);
+void asi_objects_flush(struct asi_domain *d);
+void asi_objects_orphan_work(struct work_struct *work);
 void asi_objects_destroy(struct asi_domain *d);
 
 /* Controller callbacks for events raised outside it (kernel/cgroup/asi.c). */

@@ -299,16 +299,27 @@ struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp)
 
 void asi_slab_clone_put(struct asi_clone *clone, void *object)
 {
-	if (object)
-		this_cpu_inc(*clone->live);
-	else
-		atomic_long_inc(&clone->domain->fallbacks);
-	asi_domain_put(clone->domain);
+	struct asi_domain *d = clone->domain;
+
+	if (!object)
+		atomic_long_inc(&d->fallbacks);
+	/*
+	 * An allocation that raced with the owner letting go may have left
+	 * a slab on a CPU after the orphan work flushed them: flush again.
+	 */
+	if (unlikely(READ_ONCE(d->dying)))
+		asi_objects_flush(d);
+	asi_domain_put(d);
 }
 
 struct kmem_cache *asi_clone_cache(struct asi_clone *clone)
 {
 	return clone->cache;
+}
+
+void asi_slab_allocated(struct asi_clone *clone)
+{
+	this_cpu_inc(*clone->live);
 }
 
 void asi_slab_freed(struct asi_clone *clone, int nr)
@@ -324,6 +335,11 @@ struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 
 	if (!page)
 		return NULL;
+	/*
+	 * The head's first word after the flags becomes slab->slab_cache:
+	 * no stale pointer (or pfmemalloc bit) for the fault handler to see.
+	 */
+	page->lru.next = NULL;
 	if (order)
 		prep_compound_page(page, order);
 	return page_folio(page);
@@ -411,7 +427,7 @@ long asi_test_objects_live(struct asi_domain *d)
 }
 #endif
 
-static void asi_objects_orphan_work(struct work_struct *work)
+void asi_objects_orphan_work(struct work_struct *work)
 {
 	struct asi_domain *d = container_of(work, struct asi_domain,
 					    orphan_work);
@@ -430,15 +446,21 @@ static void asi_objects_orphan_work(struct work_struct *work)
 }
 
 /*
- * The owner let go of @d (it is dying): no task allocates into it any
- * more.  Give back empty slabs and the spare block from a work item, since
- * shrinking a cache takes the CPU hotplug lock.
+ * Give back @d's empty slabs (flushing every CPU's slab of its clones) and
+ * its spare block, from a work item, since shrinking a cache takes the CPU
+ * hotplug lock.  Any context; a flush already queued covers this one.
  */
-void asi_objects_orphan(struct asi_domain *d)
+void asi_objects_flush(struct asi_domain *d)
 {
 	asi_domain_get(d);
-	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
-	queue_work(system_unbound_wq, &d->orphan_work);
+	if (!queue_work(system_unbound_wq, &d->orphan_work))
+		asi_domain_put(d);
+}
+
+/* The owner let go of @d (it is dying): no task allocates into it any more. */
+void asi_objects_orphan(struct asi_domain *d)
+{
+	asi_objects_flush(d);
 }
 
 /* The domain is being destroyed: its clones are empty. */

@@ -10,12 +10,14 @@
  * data to an ordinary page: page_address() and the network stack know
  * nothing of aliases.  tee() between pipes shares the private page, with
  * its own reference count, and the last reference returns it to the pool.
+ * Private pages are charged to the writer's memory cgroup, as ordinary
+ * pipe pages are.
  */
 #include <linux/asi_objects.h>
 #include <linux/highmem.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pipe_fs_i.h>
-#include <linux/splice.h>
 #include <linux/uio.h>
 
 #include "internal.h"
@@ -32,12 +34,20 @@ struct page *asi_pipe_alloc_page(void)
 	if (!d)
 		return NULL;
 	page = __asi_alloc_pages(d, GFP_KERNEL, 0);
-	if (page) {
-		set_page_count(page, 1);
-		atomic_long_inc(&d->pipe_pages);
-	} else {
+	if (!page) {
 		atomic_long_inc(&d->fallbacks);
+		goto out;
 	}
+	set_page_count(page, 1);
+	if (memcg_kmem_charge_page(page, GFP_KERNEL, 0)) {
+		/* Over the limit: ordinary memory will say so too. */
+		set_page_count(page, 0);
+		asi_free_pages(page, 0);
+		page = NULL;
+		goto out;
+	}
+	atomic_long_inc(&d->pipe_pages);
+out:
 	asi_domain_put(d);
 	return page;
 }
@@ -48,6 +58,7 @@ static void asi_pipe_page_put(struct page *page)
 
 	if (!put_page_testzero(page))
 		return;
+	memcg_kmem_uncharge_page(page, 0);
 	d = asi_addr_domain((unsigned long)asi_page_address(page));
 	if (!WARN_ON_ONCE(!d))
 		atomic_long_dec(&d->pipe_pages);
@@ -72,6 +83,28 @@ size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf, size_t offset,
 	return copy_from_iter(asi_page_address(buf->page) + offset, bytes, i);
 }
 
+/*
+ * A moved buffer's ordinary page, charged like an anonymous pipe page, and
+ * uncharged if a consumer takes it over (as anon_pipe_buf_try_steal()).
+ */
+static bool asi_moved_pipe_buf_try_steal(struct pipe_inode_info *pipe,
+					 struct pipe_buffer *buf)
+{
+	struct page *page = buf->page;
+
+	if (page_count(page) != 1)
+		return false;
+	memcg_kmem_uncharge_page(page, 0);
+	__folio_set_locked(page_folio(page));
+	return true;
+}
+
+static const struct pipe_buf_operations asi_moved_pipe_buf_ops = {
+	.release	= generic_pipe_buf_release,
+	.try_steal	= asi_moved_pipe_buf_try_steal,
+	.get		= generic_pipe_buf_get,
+};
+
 /* Another consumer than read/write: move the data to an ordinary page. */
 static int asi_pipe_buf_confirm(struct pipe_inode_info *pipe,
 				struct pipe_buffer *buf)
@@ -84,7 +117,7 @@ static int asi_pipe_buf_confirm(struct pipe_inode_info *pipe,
 		       asi_page_address(buf->page) + buf->offset, buf->len);
 	asi_pipe_page_put(buf->page);
 	buf->page = page;
-	buf->ops = &default_pipe_buf_ops;
+	buf->ops = &asi_moved_pipe_buf_ops;
 	return 0;
 }
 
