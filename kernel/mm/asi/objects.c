@@ -43,6 +43,7 @@ struct asi_clone {
 	struct asi_domain *domain;
 	enum asi_class class;
 	long __percpu *live;		/* objects allocated minus freed */
+	struct list_head gone;		/* its source is going away */
 };
 
 struct asi_source {
@@ -121,15 +122,41 @@ void asi_register_buckets(kmem_buckets *b, enum asi_class class)
 		asi_register_cache((*b)[i], class);
 }
 
-/* @s is about to be destroyed (a protocol module going away). */
+static void asi_clone_destroy(struct asi_clone *clone);
+
+/*
+ * @s is about to be destroyed (a protocol module going away, so none of
+ * its objects is left): destroy every domain's clone of it too, so that a
+ * cache registered later under the same name gets clones of its own.
+ */
 void asi_unregister_cache(struct kmem_cache *s)
 {
+	struct asi_clone *clone, *next;
+	unsigned int idx;
+	struct asi_domain *d;
+	LIST_HEAD(gone);
+
 	if (!s || !s->asi_source)
 		return;
 	mutex_lock(&asi_objects_mutex);
-	WRITE_ONCE(asi_sources[s->asi_source - 1].cache, NULL);
+	idx = s->asi_source - 1;
+	WRITE_ONCE(asi_sources[idx].cache, NULL);
 	s->asi_source = 0;
+	/* Domains leave the list before they destroy their clones. */
+	spin_lock(&asi_domains_lock);
+	list_for_each_entry(d, &asi_domains, node) {
+		clone = d->clones[idx];
+		if (clone) {
+			WRITE_ONCE(d->clones[idx], NULL);
+			list_add(&clone->gone, &gone);
+		}
+	}
+	spin_unlock(&asi_domains_lock);
 	mutex_unlock(&asi_objects_mutex);
+	/* Figures are read under RCU. */
+	synchronize_rcu();
+	list_for_each_entry_safe(clone, next, &gone, gone)
+		asi_clone_destroy(clone);
 }
 
 /* Parse a space separated list of class names. */
