@@ -298,13 +298,18 @@ struct asi_domain *asi_current_objects_domain(unsigned long class)
 
 	if (!in_task() || !mm || (current->flags & PF_KTHREAD))
 		return NULL;
-	rcu_read_lock();
+	/*
+	 * An RCU read-side section, as the domain's destruction waits for
+	 * one: preempt_disable() is one, without rcu_read_lock()'s lockdep
+	 * bookkeeping on a path taken by every class allocation.
+	 */
+	preempt_disable();
 	d = asi_mm_domain(mm);
 	/* Pairs with asi_domain_set_classes(): the clones are visible. */
 	if (d && (!(smp_load_acquire(&d->classes) & BIT(class)) ||
 		  READ_ONCE(d->dying) || !refcount_inc_not_zero(&d->ref)))
 		d = NULL;
-	rcu_read_unlock();
+	preempt_enable();
 	return d;
 }
 
