@@ -55,19 +55,10 @@ static const char *const classes[] = {
 /* asi.stat "KEY N" of @cg, or -1. */
 static long asi_stat(const char *cg, const char *key)
 {
-	char buf[4096], pat[64];
-	char *p;
+	char pat[64];
 
-	if (cg_read(cg, "asi.stat", buf, sizeof(buf)))
-		return -1;
 	snprintf(pat, sizeof(pat), "%s ", key);
-	for (p = buf; p; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (!strncmp(p, pat, strlen(pat)))
-			return atol(p + strlen(pat));
-	}
-	return -1;
+	return cg_read_key_long(cg, "asi.stat", pat);
 }
 
 static long asi_event(const char *cg, const char *key)

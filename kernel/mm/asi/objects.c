@@ -412,26 +412,34 @@ bool asi_addr_in_shared_class(unsigned long addr)
 	       (BIT(s->asi_clone->class) & ASI_SHARED_CLASSES);
 }
 
+/* Objects allocated minus freed, over every CPU. */
+static long asi_clone_live(struct asi_clone *clone)
+{
+	long live = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		live += *per_cpu_ptr(clone->live, cpu);
+	return live;
+}
+
 /* Live objects and their bytes per class, for asi.stat. */
 void asi_domain_class_stat(struct asi_domain *d,
 			   unsigned long objects[ASI_NR_CLASSES],
 			   unsigned long bytes[ASI_NR_CLASSES])
 {
 	unsigned int i;
-	int cpu;
 
 	memset(objects, 0, sizeof(objects[0]) * ASI_NR_CLASSES);
 	memset(bytes, 0, sizeof(bytes[0]) * ASI_NR_CLASSES);
 	for (i = 0; i < ASI_MAX_SOURCES; i++) {
 		struct asi_clone *clone = READ_ONCE(d->clones[i]);
-		long live = 0;
+		long live;
 
 		if (!clone || clone->class >= ASI_NR_CLASSES)
 			continue;
-		for_each_possible_cpu(cpu)
-			live += *per_cpu_ptr(clone->live, cpu);
 		/* Frees on one CPU may be seen before allocs on another. */
-		live = max(live, 0L);
+		live = max(asi_clone_live(clone), 0L);
 		objects[clone->class] += live;
 		bytes[clone->class] += live * clone->cache->object_size;
 	}
@@ -445,15 +453,12 @@ long asi_test_objects_live(struct asi_domain *d)
 {
 	long live = 0;
 	unsigned int i;
-	int cpu;
 
 	for (i = 0; i < ASI_MAX_SOURCES; i++) {
 		struct asi_clone *clone = READ_ONCE(d->clones[i]);
 
-		if (!clone || clone->class != ASI_CLASS_TEST)
-			continue;
-		for_each_possible_cpu(cpu)
-			live += *per_cpu_ptr(clone->live, cpu);
+		if (clone && clone->class == ASI_CLASS_TEST)
+			live += asi_clone_live(clone);
 	}
 	return live;
 }
