@@ -28,7 +28,8 @@ fi
 boots=(
 	"main||"
 	"asi-off||asi=off asi_selftests=boot_asi_off"
-	"5level|-5|asi_selftests=boot_asi_5level"
+	# 5-level paging (LA57), as Ice Lake and later servers boot.
+	"5level|-5|asi_selftests=boot_asi_5level,test_asi_isolation,test_asi_cross_tenant,test_asi_objects"
 	# SLUB without debugging, as production runs it: per-CPU partial
 	# slabs and fast paths that the debug checks of the main boot bypass.
 	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"

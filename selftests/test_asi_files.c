@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,7 +34,8 @@ static int sleep_forever(const char *cgroup, void *arg)
 static int test_asi_no_files_on_root(const char *root)
 {
 	static const char * const files[] = {
-		"asi.isolate", "asi.enforce", "asi.events", "asi.stat",
+		"asi.isolate", "asi.enforce", "asi.fallback",
+		"asi.private_objects", "asi.events", "asi.stat",
 	};
 	char path[PATH_MAX];
 
@@ -56,6 +59,7 @@ static int test_asi_defaults(const char *root)
 		goto out;
 	if (cg_read_strcmp(cg, "asi.isolate", "0\n") ||
 	    cg_read_strcmp(cg, "asi.enforce", "0\n") ||
+	    cg_read_strcmp(cg, "asi.fallback", "1\n") ||
 	    cg_read_strcmp(cg, "asi.events",
 			   "exits 0\ncross_domain 0\nviolations 0\n") ||
 	    cg_read_key_long(cg, "asi.stat", "domain ") != 0 ||
@@ -76,7 +80,9 @@ out:
  */
 static int test_asi_bad_input(const char *root)
 {
-	static const char * const files[] = { "asi.isolate", "asi.enforce" };
+	static const char * const files[] = {
+		"asi.isolate", "asi.enforce", "asi.fallback",
+	};
 	static const char * const bad[] = {
 		"2", "-1", "garbage", "\n", " ", "1 1", "0x1", "yes", "on",
 		"1\n1", "11",
@@ -276,7 +282,8 @@ static int shared_mm_child(void *arg)
 /*
  * The view belongs to the mm: a process sharing its mm with another
  * process (clone(CLONE_VM) without CLONE_THREAD) cannot move into or out
- * of a domain (EBUSY), or the other's view would change under it.
+ * of a domain (EBUSY), or the other's view would change under it.  Once
+ * the other process is gone it can.
  */
 static int test_asi_shared_mm_migration(const char *root)
 {
@@ -299,6 +306,14 @@ static int test_asi_shared_mm_migration(const char *root)
 	}
 	if (cg_read_lc(a, "cgroup.procs") != 0)
 		goto out;
+	/* Once the sharer is gone, the mm is ours alone: it may move. */
+	kill_and_reap(pid);
+	pid = -1;
+	err = cg_enter_current(a);
+	if (err || cg_enter_current(host)) {
+		ksft_print_msg("moving after the sharer exited gave %d\n", err);
+		goto out;
+	}
 	ret = KSFT_PASS;
 out:
 	kill_and_reap(pid);
@@ -363,6 +378,188 @@ out:
 	return ret;
 }
 
+/* Wait until cgroup.events of @cg shows "frozen @frozen". */
+static int wait_frozen(const char *cg, int frozen)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "frozen %d", frozen);
+	for (int i = 0; i < 200; i++) {
+		if (!cg_read_strstr(cg, "cgroup.events", want))
+			return 0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static void *thread_sleep(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A thread of a process in a domain, moved to a threaded child, stays in
+ * the domain (the controller is not threaded, so a threaded child uses
+ * its threaded domain's asi state): a private page it allocates there
+ * belongs to domain @id.
+ */
+static int threaded_tenant(const char *threaded, long id)
+{
+	char tid[32], out[64], cmd[64];
+	unsigned long page;
+	pthread_t t;
+	int fd = asi_test_open();
+
+	if (fd < 0 || pthread_create(&t, NULL, thread_sleep, NULL))
+		return 1;
+	/* The main thread moves itself: its tid is the pid. */
+	snprintf(tid, sizeof(tid), "%d", gettid());
+	if (cg_write(threaded, "cgroup.threads", tid))
+		return 2;
+	if (asi_test_cmd(fd, "alloc", out, sizeof(out)))
+		return 3;
+	page = strtoul(out, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "owner %#lx", page);
+	if (asi_test_cmd(fd, cmd, out, sizeof(out)) ||
+	    strtol(out, NULL, 0) != id)
+		return 4;
+	return 0;
+}
+
+/*
+ * What cgroup v2 does on the host works in a domain: the freezer, kill,
+ * threaded subtrees with thread migration, and a cgroup namespace with
+ * its own cgroup2 mount, in which the tenant creates and isolates a
+ * nested cgroup.
+ */
+static int test_asi_cgroup_features(const char *root)
+{
+	char *d = asi_create_domain(root, "asi_features", 1);
+	char *threaded = d ? cg_name(d, "threads") : NULL;
+	int ret = KSFT_FAIL, st;
+	pid_t pid = -1;
+
+	if (!d || !threaded)
+		goto out;
+	/* Freezer and kill. */
+	pid = cg_run_nowait(d, sleep_forever, NULL);
+	if (pid < 0 || cg_wait_for_proc_count(d, 1) ||
+	    cg_write(d, "cgroup.freeze", "1") || wait_frozen(d, 1) ||
+	    cg_write(d, "cgroup.freeze", "0") || wait_frozen(d, 0)) {
+		ksft_print_msg("freezer in a domain\n");
+		goto out;
+	}
+	if (cg_write(d, "cgroup.kill", "1") || cg_wait_for_proc_count(d, 0) ||
+	    waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st)) {
+		ksft_print_msg("cgroup.kill in a domain\n");
+		goto out;
+	}
+	pid = -1;
+	/* A threaded child, a thread moved there. */
+	if (cg_create(threaded) ||
+	    cg_write(threaded, "cgroup.type", "threaded")) {
+		ksft_print_msg("threaded child of a domain\n");
+		goto out;
+	}
+	pid = fork();
+	if (!pid) {
+		if (cg_enter_current(d))
+			_exit(1);
+		_exit(threaded_tenant(threaded,
+				      cg_read_key_long(d, "asi.stat", "domain ")));
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		ksft_print_msg("thread migration in a domain: %#x\n", st);
+		goto out;
+	}
+	pid = -1;
+	cg_destroy(threaded);
+	/*
+	 * A cgroup namespace rooted in the domain: the tenant mounts its own
+	 * cgroup2, moves itself to a leaf (no internal processes), enables
+	 * asi below its root and isolates a nested cgroup of its own.
+	 */
+	pid = fork();
+	if (!pid) {
+		if (cg_enter_current(d) ||
+		    unshare(CLONE_NEWCGROUP | CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    (mkdir("/tmp/asi-cgns", 0700) < 0 && errno != EEXIST))
+			_exit(1);
+		if (mount("none", "/tmp/asi-cgns", "cgroup2", 0, NULL))
+			_exit(2);
+		/* Our namespace's root is the domain: its asi files are here. */
+		if (cg_read_strcmp("/tmp/asi-cgns", "asi.isolate", "1\n"))
+			_exit(3);
+		if (cg_create("/tmp/asi-cgns/leaf") ||
+		    cg_enter_current("/tmp/asi-cgns/leaf") ||
+		    cg_write("/tmp/asi-cgns", "cgroup.subtree_control", "+asi") ||
+		    cg_create("/tmp/asi-cgns/inner") ||
+		    cg_write("/tmp/asi-cgns/inner", "asi.isolate", "1") ||
+		    cg_read_key_long("/tmp/asi-cgns/inner", "asi.stat",
+				     "domain ") <= 0 ||
+		    cg_write("/tmp/asi-cgns/inner", "asi.isolate", "0") ||
+		    cg_destroy("/tmp/asi-cgns/inner"))
+			_exit(4);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		ksft_print_msg("cgroup namespace in a domain: %#x\n", st);
+		pid = -1;
+		goto out;
+	}
+	pid = -1;
+	ret = KSFT_PASS;
+out:
+	kill_and_reap(pid);
+	if (threaded) {
+		cg_killall(threaded);
+		cg_wait_for_proc_count(threaded, 0);
+		cg_destroy(threaded);
+	}
+	free(threaded);
+	if (d) {
+		char *leaf = cg_name(d, "leaf");
+
+		cg_destroy(leaf);
+		free(leaf);
+	}
+	asi_destroy_domain(d);
+	return ret;
+}
+
+/*
+ * cgroup v1 cannot hold a domain: its tasks file moves single threads,
+ * which share one view.  The controller has no v1 files, so the cgroup
+ * core refuses to bind it to a v1 hierarchy at all.
+ */
+static int test_asi_not_on_v1(const char *root)
+{
+	const char *mnt = "/tmp/asi-v1";
+	int err;
+
+	mkdir(mnt, 0700);
+	err = mount("none", mnt, "cgroup", 0, "asi") ? errno : 0;
+	if (!err) {
+		ksft_print_msg("asi bound to a v1 hierarchy\n");
+		umount(mnt);
+		return KSFT_FAIL;
+	}
+	if (err != EINVAL) {
+		ksft_print_msg("mounting v1 with asi: %s\n", strerror(err));
+		return KSFT_FAIL;
+	}
+	/* Another controller can, so the refusal is asi's own. */
+	if (mount("none", mnt, "cgroup", 0, "none,name=asi-test")) {
+		ksft_print_msg("no v1 hierarchies at all: %s\n", strerror(errno));
+		return KSFT_SKIP;
+	}
+	umount(mnt);
+	return KSFT_PASS;
+}
+
 static const struct cgroup_test tests[] = {
 	T(test_asi_no_files_on_root),
 	T(test_asi_defaults),
@@ -371,6 +568,8 @@ static const struct cgroup_test tests[] = {
 	T(test_asi_migration_rules),
 	T(test_asi_clone_into_other_domain),
 	T(test_asi_shared_mm_migration),
+	T(test_asi_cgroup_features),
+	T(test_asi_not_on_v1),
 	T(test_asi_nesting),
 };
 

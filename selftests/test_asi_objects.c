@@ -795,16 +795,17 @@ static pid_t stress_start(const char *cg, const char *yaml, const char *port)
 }
 
 /*
- * stress-ng's socket, pipe, fork, file, key and message stressors in two
- * domains with every class private (asi.enforce=0: the domains share the
- * socket tables, which is counted, not refused): no failure, no lost data
- * (stress-ng verifies), no kernel report, objects really private while it
- * runs, and no leak once it is over.
+ * stress-ng's socket, pipe, fork, file, key and message stressors, exec'd
+ * inside two domains with every class private and asi.enforce=1, on both
+ * CPUs (the domains share socket tables, the key serial tree and RCU
+ * lists, whose linkage is served, never refused): no failure, no lost data
+ * (stress-ng verifies), no violation, no kernel report, objects really
+ * private while it runs, and no leak once it is over.
  */
 static int test_asi_objects_stress(const char *root)
 {
-	char *a = asi_create_domain(root, "asi_stress_a", 0);
-	char *b = asi_create_domain(root, "asi_stress_b", 0);
+	char *a = asi_create_domain(root, "asi_stress_a", 1);
+	char *b = asi_create_domain(root, "asi_stress_b", 1);
 	long live = 0;
 	int ret = KSFT_FAIL, sa, sb;
 	pid_t pa = -1, pb = -1;
@@ -851,6 +852,118 @@ out:
 	return ret;
 }
 
+#define FAIL_GROW	"/sys/kernel/debug/asi/fail_grow/"
+
+/* Make every growth of every pool fail (fault injection), or none. */
+static int fail_grow(bool on)
+{
+	/* The failures are on purpose: no stack dump for each. */
+	if (write_text(FAIL_GROW "verbose", "0", 1) < 0 ||
+	    write_text(FAIL_GROW "times", on ? "-1" : "0", on ? 2 : 1) < 0 ||
+	    write_text(FAIL_GROW "probability", on ? "100" : "0",
+		       on ? 3 : 1) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * From a new task in @cg: pipe(), and a write into a new pipe of the
+ * host's (so that it needs a new data page).  Their errnos, 0 for success,
+ * in @err; 0 or -1.
+ */
+static int pipe_in(const char *cg, int err[2])
+{
+	int rep[2], host[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(host))
+		return -1;
+
+	/* Not a pipe: the child could not write into one, failing closed. */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, rep)) {
+		close(host[0]);
+		close(host[1]);
+		return -1;
+	}
+	pid = fork();
+	if (!pid) {
+		int p[2], r[2];
+
+		if (cg_enter_current(cg))
+			_exit(1);
+		r[0] = pipe(p) ? errno : 0;
+		r[1] = write(host[1], "x", 1) == 1 ? 0 : errno;
+		_exit(write(rep[1], r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(rep[1]);
+	n = read(rep[0], err, 2 * sizeof(int));
+	close(rep[0]);
+	waitpid(pid, NULL, 0);
+	close(host[0]);
+	close(host[1]);
+	if (n != 2 * sizeof(int)) {
+		ksft_print_msg("no answer from a task in %s\n", cg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * asi.fallback: when the pool cannot grow, a domain's objects go to
+ * ordinary memory (1, counted in fallbacks) or are not allocated at all
+ * (0: the system call fails, nothing lands in shared memory).
+ */
+static int test_asi_objects_fail_closed(const char *root)
+{
+	char *cg = asi_create_domain(root, "asi_obj_fail_closed", 0);
+	int ret = KSFT_FAIL, err[2];
+	long fallbacks;
+
+	if (!cg || write_classes(cg, "pipe"))
+		goto out;
+	if (access(FAIL_GROW "probability", W_OK) || fail_grow(true)) {
+		ksft_print_msg("no fault injection for pool growth\n");
+		goto out;
+	}
+	/* Falling back: everything works, in shared memory, counted. */
+	if (pipe_in(cg, err) || err[0] || err[1] ||
+	    asi_stat(cg, "fallbacks") < 2) {
+		ksft_print_msg("fallback=1: errors %d %d, fallbacks %ld\n",
+			       err[0], err[1], asi_stat(cg, "fallbacks"));
+		goto out;
+	}
+	fallbacks = asi_stat(cg, "fallbacks");
+	/* Failing closed: both fail, nothing falls back. */
+	if (cg_write(cg, "asi.fallback", "0") ||
+	    cg_read_strcmp(cg, "asi.fallback", "0\n") ||
+	    pipe_in(cg, err) || !err[0] || err[1] != ENOMEM ||
+	    asi_stat(cg, "fallbacks") != fallbacks) {
+		char times[32] = "", prob[32] = "";
+
+		read_text(FAIL_GROW "times", times, sizeof(times));
+		read_text(FAIL_GROW "probability", prob, sizeof(prob));
+		ksft_print_msg("fallback=0: errors %d %d, fallbacks %ld, blocks %ld, fail_grow times %.8s probability %.8s\n",
+			       err[0], err[1], asi_stat(cg, "fallbacks"),
+			       asi_stat(cg, "pool_blocks"), times, prob);
+		goto out;
+	}
+	if (cg_write(cg, "asi.fallback", "2") != -EINVAL ||
+	    cg_read_strcmp(cg, "asi.fallback", "0\n"))
+		goto out;
+	/* A pool that can grow again serves both, privately. */
+	if (fail_grow(false) || pipe_in(cg, err) || err[0] || err[1] ||
+	    asi_stat(cg, "fallbacks") != fallbacks) {
+		ksft_print_msg("growing again: errors %d %d\n", err[0], err[1]);
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	fail_grow(false);
+	asi_destroy_domain(cg);
+	return ret;
+}
+
 static const struct cgroup_test tests[] = {
 	T(test_asi_private_objects_file),
 	T(test_asi_objects_slab_interfaces),
@@ -858,6 +971,7 @@ static const struct cgroup_test tests[] = {
 	T(test_asi_objects_cross_domain),
 	T(test_asi_objects_outlive_cgroup),
 	T(test_asi_objects_stress),
+	T(test_asi_objects_fail_closed),
 };
 
 int main(int argc, char **argv)

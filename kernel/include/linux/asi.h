@@ -4,11 +4,12 @@
  *
  * An isolated cgroup (asi.isolate=1) and its non-isolated descendants form
  * a domain.  Each domain has its own page-table tree for one top-level
- * slot of the kernel address space (the ASI slot, PGD index -3); tasks of
+ * slot of the kernel address space (the ASI slot, PGD index -3, or -241
+ * with 5-level paging); tasks of
  * the domain see that tree, everyone else sees the full tree, which maps
  * the private memory of every domain.  Private memory is taken from the
  * buddy allocator in 2 MiB blocks, removed from the direct map and mapped
- * in the slot at ASI_BASE_ADDR + physical address.
+ * in the slot at an alias computed from the physical address.
  *
  * This header is the interface the rest of the kernel uses: the hooks in
  * page-table allocation, the fault handler, exec and the entry code, and
@@ -21,6 +22,7 @@
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/gfp_types.h>
+#include <asm/cpufeature.h>
 #include <asm/pgtable_types.h>
 
 struct mm_struct;
@@ -29,9 +31,19 @@ struct pt_regs;
 struct task_struct;
 struct asi_domain;
 
-/* PGD index -3: the unused 512 GiB hole between ESPFIX and cpu_entry_area. */
+/*
+ * 4-level paging: PGD index -3, the unused 512 GiB hole between ESPFIX
+ * and cpu_entry_area.  5-level paging: that hole lies inside the last
+ * top-level entry, whose P4D page every mm shares, so the slot takes a
+ * top-level entry of its own, the last of the guard hole below the PTI
+ * LDT remap (-240, LDT_PGD_ENTRY), outside the KASLR range and below the
+ * kernel half that pgd_ctor() copies, and holds a P4D page whose first
+ * entry is the tree.
+ */
 #define ASI_PGD_ENTRY		(-3UL)
-#define ASI_BASE_ADDR		(ASI_PGD_ENTRY << P4D_SHIFT)
+#define ASI_PGD_ENTRY_L5	(-241UL)
+#define ASI_BASE_ADDR		((pgtable_l5_enabled() ? ASI_PGD_ENTRY_L5 : \
+				  ASI_PGD_ENTRY) << PGDIR_SHIFT)
 #define ASI_SLOT_SIZE		BIT(P4D_SHIFT)
 #define ASI_BLOCK_ORDER		(PMD_SHIFT - PAGE_SHIFT)
 #define ASI_BLOCK_SIZE		BIT(PMD_SHIFT)

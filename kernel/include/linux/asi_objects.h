@@ -52,7 +52,7 @@ void asi_unregister_cache(struct kmem_cache *s);
 
 /* Slab hooks (mm/slub.c). */
 struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp);
-void asi_slab_clone_put(struct asi_clone *clone, void *object);
+bool asi_slab_clone_put(struct asi_clone *clone, void *object, gfp_t gfp);
 struct kmem_cache *asi_clone_cache(struct asi_clone *clone);
 void asi_slab_allocated(struct asi_clone *clone);
 void asi_slab_freed(struct asi_clone *clone, int nr);

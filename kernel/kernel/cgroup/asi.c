@@ -24,6 +24,8 @@
  */
 #include <linux/asi.h>
 #include <linux/cgroup.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -38,6 +40,7 @@
 struct asi_cgroup {
 	struct cgroup_subsys_state css;
 	bool enforce;
+	bool fail_closed;		/* asi.fallback=0 */
 	unsigned long classes;		/* asi.private_objects */
 	struct asi_domain *domain;	/* set while asi.isolate=1 */
 	struct cgroup_file events_file;
@@ -109,6 +112,30 @@ static void asi_css_free(struct cgroup_subsys_state *css)
 	kfree(css_asi(css));
 }
 
+/*
+ * Does @task's process share its mm with another process?  MMF_MULTIPROCESS
+ * says it once did (CLONE_VM without CLONE_THREAD) and is never cleared,
+ * so look for a sharer that is still there, as the OOM killer does.
+ */
+static bool asi_mm_shared(struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+	struct task_struct *p;
+	bool shared = false;
+
+	if (!test_bit(MMF_MULTIPROCESS, &mm->flags))
+		return false;
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!same_thread_group(p, task) && process_shares_mm(p, mm)) {
+			shared = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return shared;
+}
+
 /* Moving between two different domains is refused. */
 static int asi_check_move(struct task_struct *task,
 			  struct cgroup_subsys_state *src_css,
@@ -125,7 +152,7 @@ static int asi_check_move(struct task_struct *task,
 	 * into or out of a domain without changing the other's view too.
 	 */
 	if (src != dst && task->mm &&
-	    (test_bit(MMF_MULTIPROCESS, &task->mm->flags) || task->vfork_done))
+	    (task->vfork_done || asi_mm_shared(task)))
 		return -EBUSY;
 	return 0;
 }
@@ -244,8 +271,8 @@ static void asi_write_unlock(struct kernfs_open_file *of,
 static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 				 size_t nbytes, loff_t off)
 {
+	struct asi_domain *d, *new = NULL;
 	struct asi_cgroup *acg;
-	struct asi_domain *d;
 	bool isolate;
 	int ret;
 
@@ -258,36 +285,42 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	acg = asi_write_lock(of);
 	if (!acg)
 		return -ENODEV;
+	if (isolate == !!acg->domain)
+		goto unlock;
+	/*
+	 * Build the domain and its clones (tens of caches) before taking the
+	 * threadgroup lock, which holds up every fork and migration.
+	 */
+	if (isolate) {
+		new = asi_domain_create(&acg->css);
+		if (!new) {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		new->enforce = acg->enforce;
+		new->fail_closed = acg->fail_closed;
+		ret = asi_domain_set_classes(new, acg->classes);
+		if (ret)
+			goto unlock;
+	}
 	/* Keep forks and migrations out while the view changes. */
 	cgroup_attach_lock(true);
-
-	if (isolate == !!acg->domain)
-		goto out;
 	if (cgroup_is_populated(acg->css.cgroup)) {
 		ret = -EBUSY;
-		goto out;
-	}
-	if (isolate) {
-		d = asi_domain_create(&acg->css);
-		if (!d) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		d->enforce = acg->enforce;
-		ret = asi_domain_set_classes(d, acg->classes);
-		if (ret) {
-			asi_domain_orphan(d);
-			goto out;
-		}
+	} else if (isolate) {
 		asi_activate_cpuslocked();
-		WRITE_ONCE(acg->domain, d);
+		WRITE_ONCE(acg->domain, new);
+		new = NULL;
 	} else {
 		d = acg->domain;
 		WRITE_ONCE(acg->domain, NULL);
 		asi_domain_orphan(d);
 	}
-out:
 	cgroup_attach_unlock(true);
+unlock:
+	/* A domain built for nothing (EBUSY, ENOMEM) goes again. */
+	if (new)
+		asi_domain_orphan(new);
 	asi_write_unlock(of, acg);
 	return ret ?: nbytes;
 }
@@ -314,6 +347,32 @@ static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
 	acg->enforce = enforce;
 	if (acg->domain)
 		WRITE_ONCE(acg->domain->enforce, enforce);
+	asi_write_unlock(of, acg);
+	return nbytes;
+}
+
+static int asi_fallback_show(struct seq_file *sf, void *v)
+{
+	seq_printf(sf, "%d\n", !css_asi(seq_css(sf))->fail_closed);
+	return 0;
+}
+
+static ssize_t asi_fallback_write(struct kernfs_open_file *of, char *buf,
+				  size_t nbytes, loff_t off)
+{
+	struct asi_cgroup *acg;
+	bool fallback;
+	int ret;
+
+	ret = asi_parse_bool(buf, nbytes, &fallback);
+	if (ret)
+		return ret;
+	acg = asi_write_lock(of);
+	if (!acg)
+		return -ENODEV;
+	acg->fail_closed = !fallback;
+	if (acg->domain)
+		WRITE_ONCE(acg->domain->fail_closed, !fallback);
 	asi_write_unlock(of, acg);
 	return nbytes;
 }
@@ -422,6 +481,12 @@ static struct cftype asi_files[] = {
 		.write = asi_enforce_write,
 	},
 	{
+		.name = "fallback",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = asi_fallback_show,
+		.write = asi_fallback_write,
+	},
+	{
 		.name = "private_objects",
 		.flags = CFTYPE_NOT_ON_ROOT,
 		.seq_show = asi_private_objects_show,
@@ -449,6 +514,9 @@ struct cgroup_subsys asi_cgrp_subsys = {
 	.can_fork	= asi_can_fork,
 	.attach		= asi_attach,
 	.fork		= asi_fork,
+	/*
+	 * No legacy files: cgroup v2 only.  On v1 the tasks file moves single
+	 * threads, and threads share one mm, so one view.
+	 */
 	.dfl_cftypes	= asi_files,
-	.legacy_cftypes	= asi_files,
 };

@@ -3,7 +3,8 @@
  * asi debugfs: /sys/kernel/debug/asi/domains lists every domain, live or
  * dying (removed, but with private memory or mms still in use), with its
  * figures and the classes of its live private objects; the test helper
- * (test.c) lives in the same directory.
+ * (test.c) and the fault-injection point of pool growth (fail_grow, with
+ * CONFIG_FAULT_INJECTION_DEBUG_FS) live in the same directory.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -49,6 +50,7 @@ static int __init asi_debugfs_init(void)
 		return 0;
 	dir = debugfs_create_dir("asi", NULL);
 	debugfs_create_file("domains", 0400, dir, NULL, &asi_domains_fops);
+	asi_pool_debugfs_init(dir);
 	asi_test_init(dir);
 	return 0;
 }

@@ -182,7 +182,7 @@ void asi_domain_put(struct asi_domain *d)
 
 /**
  * asi_domain_violation - act on a refused access by a task of @d
- * @d: the offending domain, pinned by the faulting task's mm
+ * @d: the offending domain, seen in the faulting task's mm
  * @owner: the domain whose memory was touched
  * @address: the address
  *
@@ -194,13 +194,17 @@ void asi_domain_put(struct asi_domain *d)
 void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 			  unsigned long address)
 {
-	if (atomic_xchg(&d->violation_pending, 1))
+	/* A migration may have dropped the last reference meanwhile. */
+	if (!refcount_inc_not_zero(&d->ref))
 		return;
+	if (atomic_xchg(&d->violation_pending, 1)) {
+		asi_domain_put(d);
+		return;
+	}
 	memcpy(d->last_violation.comm, current->comm, TASK_COMM_LEN);
 	d->last_violation.pid = task_pid_nr(current);
 	d->last_violation.address = address;
 	d->last_violation.owner_id = owner->id;
-	asi_domain_get(d);
 	irq_work_queue(&d->violation_iw);
 }
 
@@ -215,10 +219,7 @@ static int __init asi_init(void)
 		err = asi_fault_init();
 	if (err) {
 		asi_disabled = true;
-		/* asi_view_init() said why for 5-level paging. */
-		if (err != -EOPNOTSUPP)
-			pr_err("not available: initialisation failed (%d)\n",
-			       err);
+		pr_err("not available: initialisation failed (%d)\n", err);
 	}
 	return 0;
 }

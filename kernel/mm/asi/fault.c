@@ -5,23 +5,28 @@
  *
  * Trusted contexts switch to the full view and retry:
  *  - a kernel thread running on a lazily borrowed domain mm leaves it for
- *    init_mm, as the TLB flush IPI does;
+ *    init_mm, as the TLB flush IPI does; one that adopted a domain mm with
+ *    kthread_use_mm() moves to a copy of its root on the full tree;
  *  - a hard or soft interrupt loads init_mm's page tables for its own
  *    duration and restores the interrupted CR3 before it returns, so that
  *    a tenant's code never runs with a view an interrupt left behind.
  * A task whose mm sees a domain's view is that domain's task, whatever its
- * cgroup (a vfork child runs the parent's mm until it execs):
- *  - asi.enforce=0: the access is counted (exits, cross_domain) and the
- *    CPU leaves the domain view until the task returns to user mode or is
- *    switched out.  It uses a per-CPU copy of the mm's page-table root
- *    whose ASI slot points at the full tree, so user memory stays mapped.
- *  - asi.enforce=1: a violation, unless the memory is an object of a class
- *    that other tenants reach by design (objects.c): that is handled as
- *    under enforce=0.  A violation is counted, then logged and the
- *    domain killed from a work item, and the access is not retried: an access
- *    with an exception fixup (the *_nofault accessors, uaccess-style
- *    helpers) fails cleanly; any other oopses, as an access to unmapped
- *    memory always does.
+ * cgroup (a vfork child runs the parent's mm until it execs).  Its access
+ * to another domain's private memory is counted (cross_domain) and then:
+ *  - served, by borrowing: the CPU moves to a per-CPU copy of the mm's
+ *    page-table root whose ASI slot holds the domain's own tree plus the
+ *    touched 4 KiB page, and nothing else, until the task returns to user
+ *    mode or is switched out.  Kernel paths link and read other tenants'
+ *    objects by design (signal permission checks, peer creds, the last
+ *    fput of a passed file, RCU callback lists), and must not fault;
+ *  - with asi.enforce=1, refused when the access is to another domain's
+ *    data (objects.c: pipe pages, message text, key payloads): a
+ *    violation, counted, then logged and the toucher's domain killed from
+ *    a work item.  The access is not retried: the accessors that reach
+ *    data (uaccess, the *_nofault helpers) fail it cleanly through their
+ *    exception fixup.
+ * Borrowed and copied mappings of a block leave every CPU before the block
+ * is freed (asi_flush_all_views()).
  * NMIs never switch views.
  */
 #define pr_fmt(fmt) "asi: " fmt
@@ -39,24 +44,55 @@
 
 #include "internal.h"
 
-/* The CR3 a domain task left (enforce=0 or trusted kernel thread). */
-static DEFINE_PER_CPU(unsigned long, asi_exit_cr3);
+/*
+ * How many pages of other domains a domain task may borrow at once; one
+ * instruction touches at most a few, and more simply fault back in.
+ */
+#define ASI_BORROW_PAGES	4
+
+/*
+ * The view a CPU uses after leaving its mm's own (a domain task served a
+ * cross-domain access, or a kernel thread on a kthread_use_mm() mm):
+ * a per-CPU copy of the mm's page-table root whose ASI slot points either
+ * at a per-CPU tree made of the domain's own tree plus the borrowed
+ * pages, or (own == NULL) at the full tree.
+ */
+struct asi_exit {
+	unsigned long cr3;		/* the CR3 left, 0 in the mm's own view */
+	struct asi_domain *own;		/* the domain view left, or NULL */
+	unsigned int nr;		/* borrowed pages */
+	unsigned long page[ASI_BORROW_PAGES];	/* their aliases */
+	pgd_t *pgd;
+	p4d_t *p4d;			/* with 5-level paging */
+	pud_t *pud;
+	pmd_t *pmd[ASI_BORROW_PAGES];
+	pte_t *pte[ASI_BORROW_PAGES];
+};
+
+static DEFINE_PER_CPU(struct asi_exit, asi_exit);
 /* The CR3 an interrupt switched away from. */
 static DEFINE_PER_CPU(unsigned long, asi_irq_cr3);
-/* Per-CPU page-table root for leaving a domain view. */
-static DEFINE_PER_CPU(pgd_t *, asi_exit_pgd);
 
 int asi_fault_init(void)
 {
-	int cpu;
+	int cpu, i;
 
 	for_each_possible_cpu(cpu) {
-		unsigned long pgd = __get_free_pages(GFP_KERNEL | __GFP_ZERO,
-						     PGD_ALLOCATION_ORDER);
+		struct asi_exit *x = per_cpu_ptr(&asi_exit, cpu);
 
-		if (!pgd)
+		x->pgd = (pgd_t *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						   PGD_ALLOCATION_ORDER);
+		x->pud = (pud_t *)get_zeroed_page(GFP_KERNEL);
+		if (pgtable_l5_enabled())
+			x->p4d = (p4d_t *)get_zeroed_page(GFP_KERNEL);
+		if (!x->pgd || !x->pud || (pgtable_l5_enabled() && !x->p4d))
 			return -ENOMEM;
-		per_cpu(asi_exit_pgd, cpu) = (pgd_t *)pgd;
+		for (i = 0; i < ASI_BORROW_PAGES; i++) {
+			x->pmd[i] = (pmd_t *)get_zeroed_page(GFP_KERNEL);
+			x->pte[i] = (pte_t *)get_zeroed_page(GFP_KERNEL);
+			if (!x->pmd[i] || !x->pte[i])
+				return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -65,6 +101,93 @@ static unsigned long asi_cr3_with(pgd_t *pgd, unsigned long old_cr3)
 {
 	/* Keep PCID and LAM bits; the write flushes that PCID. */
 	return __sme_pa(pgd) | (old_cr3 & ~CR3_ADDR_MASK);
+}
+
+/* Entry by entry: the source may be live (another CPU growing a pool). */
+static void asi_copy_table(void *dst, const void *src)
+{
+	const unsigned long *from = src;
+	unsigned long *to = dst;
+	int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*to); i++)
+		to[i] = READ_ONCE(from[i]);
+}
+
+/* The PMD entry for @addr in @x's tree, in a PMD page of @x's own. */
+static pmd_t *asi_borrow_pmd(struct asi_exit *x, unsigned long addr,
+			     unsigned int *nr_pmd)
+{
+	pud_t *pudp = x->pud + pud_index(addr);
+	pud_t pud = *pudp;
+	unsigned int i;
+	pmd_t *pmd;
+
+	for (i = 0; i < *nr_pmd; i++) {
+		if (!pud_none(pud) && pud_pgtable(pud) == x->pmd[i])
+			return x->pmd[i] + pmd_index(addr);
+	}
+	pmd = x->pmd[(*nr_pmd)++];
+	if (pud_none(pud))
+		clear_page(pmd);
+	else
+		asi_copy_table(pmd, pud_pgtable(pud));
+	set_pud(pudp, __pud(_KERNPG_TABLE | __pa(pmd)));
+	return pmd + pmd_index(addr);
+}
+
+/* Map one borrowed 4 KiB page in @x's tree, non-global like the rest. */
+static void asi_borrow_map(struct asi_exit *x, unsigned long addr,
+			   unsigned int *nr_pmd, unsigned int *nr_pte)
+{
+	pgprotval_t prot = (pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL) &
+			   __supported_pte_mask;
+	pmd_t *pmdp = asi_borrow_pmd(x, addr, nr_pmd);
+	pmd_t pmd = *pmdp;
+	pte_t *pte = NULL;
+	unsigned int i;
+
+	if (pmd_present(pmd) && !pmd_leaf(pmd)) {
+		for (i = 0; i < *nr_pte; i++)
+			if (pmd_page_vaddr(pmd) == (unsigned long)x->pte[i])
+				pte = x->pte[i];
+	}
+	if (!pte) {
+		/* A 2 MiB block is one domain's: never the view's own. */
+		if (WARN_ON_ONCE(pmd_present(pmd)))
+			return;
+		pte = x->pte[(*nr_pte)++];
+		clear_page(pte);
+		set_pmd(pmdp, __pmd(_KERNPG_TABLE | __pa(pte)));
+	}
+	set_pte(pte + pte_index(addr),
+		pfn_pte(PHYS_PFN(asi_virt_to_phys(addr)), __pgprot(prot)));
+}
+
+/* (Re)build @x's tree from its domain's live tree and the borrowed pages. */
+static void asi_borrow_build(struct asi_exit *x)
+{
+	unsigned int i, nr_pmd = 0, nr_pte = 0;
+
+	asi_copy_table(x->pud, x->own->pud);
+	for (i = 0; i < x->nr; i++)
+		asi_borrow_map(x, x->page[i], &nr_pmd, &nr_pte);
+}
+
+/* Does @x's tree map @addr? */
+static bool asi_borrow_maps(struct asi_exit *x, unsigned long addr)
+{
+	pud_t pud = x->pud[pud_index(addr)];
+	pmd_t pmd;
+
+	if (pud_none(pud))
+		return false;
+	pmd = pud_pgtable(pud)[pmd_index(addr)];
+	if (!pmd_present(pmd))
+		return false;
+	if (pmd_leaf(pmd))
+		return true;
+	return pte_present(((pte_t *)pmd_page_vaddr(pmd))[pte_index(addr)]);
 }
 
 /*
@@ -88,19 +211,57 @@ static bool asi_exit_pgd_sync(pgd_t *exit_pgd)
 	return changed;
 }
 
-static void asi_exit_view(void)
+/*
+ * Leave the mm's own view for @x's: the borrowing tree of @own, or the
+ * full tree for NULL.
+ */
+static void asi_exit_enter(struct asi_exit *x, struct asi_domain *own)
 {
 	struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
-	pgd_t *exit_pgd = this_cpu_read(asi_exit_pgd);
 	unsigned long cr3 = __read_cr3();
-	p4d_t *slot;
 
-	memcpy(exit_pgd, mm->pgd, PAGE_SIZE);
-	slot = p4d_offset(pgd_offset_pgd(exit_pgd, ASI_BASE_ADDR),
-			  ASI_BASE_ADDR);
-	set_p4d(slot, __p4d(_KERNPG_TABLE | __pa(asi_full_pud)));
-	this_cpu_write(asi_exit_cr3, cr3);
-	write_cr3(asi_cr3_with(exit_pgd, cr3));
+	memcpy(x->pgd, mm->pgd, PAGE_SIZE);
+	asi_slot_install(x->pgd, x->p4d, own ? x->pud : asi_full_pud);
+	x->own = own;
+	x->cr3 = cr3;
+	write_cr3(asi_cr3_with(x->pgd, cr3));
+}
+
+/*
+ * Serve a domain task's access to another domain's page at @addr: map
+ * that page, and only it, next to the domain's own memory for the rest
+ * of this kernel entry.  False if it was borrowed already (a fault
+ * again is a bug, not something to retry).
+ */
+static bool asi_borrow(struct asi_exit *x, struct asi_domain *mine,
+		       unsigned long addr)
+{
+	unsigned long page = addr & PAGE_MASK;
+	bool entered = x->cr3;
+	unsigned int i;
+
+	if (!entered) {
+		/*
+		 * The copy refers to the domain's PMD pages: pin the domain
+		 * until the view is left, even if a migration lets go of it.
+		 */
+		if (!refcount_inc_not_zero(&mine->ref))
+			return false;
+		x->own = mine;
+		x->nr = 0;
+	}
+	for (i = 0; i < x->nr; i++)
+		if (x->page[i] == page)
+			return false;
+	if (x->nr == ASI_BORROW_PAGES)
+		x->nr = 0;	/* the others fault back in if needed */
+	x->page[x->nr++] = page;
+	asi_borrow_build(x);
+	if (entered)
+		write_cr3(__read_cr3());	/* pages may have gone */
+	else
+		asi_exit_enter(x, mine);
+	return true;
 }
 
 /* Write back a saved CR3, if any: a flushing write, for the PCID's sake. */
@@ -112,7 +273,18 @@ static void asi_write_back(unsigned long cr3)
 
 static void asi_restore_exit_view(void)
 {
-	asi_write_back(this_cpu_xchg(asi_exit_cr3, 0));
+	struct asi_exit *x = this_cpu_ptr(&asi_exit);
+	struct asi_domain *own = x->own;
+	unsigned long cr3 = x->cr3;
+
+	if (cr3) {
+		x->cr3 = 0;
+		x->own = NULL;
+		x->nr = 0;
+		write_cr3(cr3);
+		if (own)
+			asi_domain_put(own);
+	}
 }
 
 /* End of a hard interrupt or of softirq processing. */
@@ -136,7 +308,8 @@ static void asi_restore_views(void)
 void __asi_exit_to_user(void)
 {
 	/* Every return to user passes here: read before writing anything. */
-	if (unlikely(this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3)))
+	if (unlikely(this_cpu_read(asi_exit.cr3) ||
+		     this_cpu_read(asi_irq_cr3)))
 		asi_restore_views();
 }
 
@@ -158,8 +331,8 @@ void __asi_switch_mm(void)
  */
 void __asi_user_fault(void)
 {
-	if (this_cpu_read(asi_exit_cr3) &&
-	    asi_exit_pgd_sync(this_cpu_read(asi_exit_pgd)))
+	if (this_cpu_read(asi_exit.cr3) &&
+	    asi_exit_pgd_sync(this_cpu_read(asi_exit.pgd)))
 		write_cr3(__read_cr3());
 }
 
@@ -167,15 +340,46 @@ void __asi_user_fault(void)
 bool asi_view_switched(void)
 {
 	return asi_enabled() &&
-	       (this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3));
+	       (this_cpu_read(asi_exit.cr3) || this_cpu_read(asi_irq_cr3));
+}
+
+/*
+ * IPI: a block left the trees.  A borrowing tree drops what it copied of
+ * it (its own domain's PMD entry, or a borrowed page of it), and every
+ * translation goes.
+ */
+static void asi_resync_views(void *unused)
+{
+	struct asi_exit *x = this_cpu_ptr(&asi_exit);
+	unsigned int i, nr = 0;
+
+	if (x->cr3 && x->own) {
+		for (i = 0; i < x->nr; i++)
+			if (asi_addr_domain(x->page[i]))
+				x->page[nr++] = x->page[i];
+		x->nr = nr;
+		asi_borrow_build(x);
+	}
+	__flush_tlb_all();
+}
+
+/**
+ * asi_flush_all_views - forget a block that left the trees, everywhere
+ *
+ * After the block was removed from the owner lookup and unmapped from the
+ * domain and full trees: no CPU keeps a borrowed or copied mapping of it,
+ * nor a translation.  Sleeps; replaces flush_tlb_all().
+ */
+void asi_flush_all_views(void)
+{
+	on_each_cpu(asi_resync_views, NULL, 1);
 }
 
 static void asi_irq_full_view(void)
 {
 	unsigned long cr3 = __read_cr3();
 
-	if (!this_cpu_read(asi_irq_cr3))
-		this_cpu_write(asi_irq_cr3, cr3);
+	this_cpu_write(asi_irq_cr3, cr3);
 	write_cr3(asi_cr3_with(init_mm.pgd, cr3));
 }
 
@@ -195,6 +399,7 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 	struct asi_block_info info;
 	struct asi_domain *mine;
 	struct mm_struct *mm;
+	struct asi_exit *x;
 
 	if (!asi_enabled() || !asi_addr_in_slot(address))
 		return false;
@@ -203,14 +408,11 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 		return false;
 	if (in_nmi())
 		return false;
-	/*
-	 * Only live private memory that the full view maps is worth a
-	 * retry; anything else is a bug.  A CPU already out of its view
-	 * never switches again: the retry would fault forever.
-	 */
+	/* Only live private memory that the full view maps is worth a retry. */
 	if (!asi_addr_block(address, &info) || !asi_full_view_maps(address))
 		return false;
-	if (this_cpu_read(asi_exit_cr3) || this_cpu_read(asi_irq_cr3))
+	/* An interrupt's full view maps everything: a fault there is a bug. */
+	if (this_cpu_read(asi_irq_cr3))
 		return false;
 
 	if (in_hardirq() || in_serving_softirq()) {
@@ -218,26 +420,47 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 		return true;
 	}
 
+	x = this_cpu_ptr(&asi_exit);
+	if (x->cr3 && !x->own)
+		return false;	/* already on the full tree */
 	mm = this_cpu_read(cpu_tlbstate.loaded_mm);
 	mine = mm == &init_mm ? NULL : asi_mm_domain(mm);
-	if (!mine || mine == info.domain)
-		return false;	/* mapped in this view: not an asi fault */
+	/*
+	 * A migration moved the mm to another view while this CPU borrowed:
+	 * go to the mm's view as it is now, and let the access find out.
+	 */
+	if (x->cr3 && x->own != mine) {
+		asi_restore_exit_view();
+		return true;
+	}
+	if (!mine)
+		return false;	/* the full view: not an asi fault */
+	if (mine == info.domain) {
+		/* Mapped in its own view; a borrowing copy may be stale. */
+		if (!x->cr3 || asi_borrow_maps(x, address))
+			return false;
+		asi_borrow_build(x);
+		write_cr3(__read_cr3());
+		return asi_borrow_maps(x, address);
+	}
 
 	if (current->flags & PF_KTHREAD) {
 		if (!current->mm)
 			asi_leave_lazy_mm();
+		else if (!x->cr3)
+			asi_exit_enter(x, NULL);	/* kthread_use_mm() */
 		else
-			asi_exit_view();	/* kthread_use_mm() */
+			return false;
 		return true;
 	}
 
 	atomic_long_inc(&mine->cross_domain);
-	if (READ_ONCE(mine->enforce) && !asi_addr_in_shared_class(address)) {
+	if (READ_ONCE(mine->enforce) && asi_addr_is_data(address)) {
 		atomic_long_inc(&mine->violations);
 		asi_domain_violation(mine, info.domain, address);
 		return false;
 	}
-	atomic_long_inc(&mine->exits);
-	asi_exit_view();
-	return true;
+	if (!x->cr3)
+		atomic_long_inc(&mine->exits);
+	return asi_borrow(x, mine, address);
 }

@@ -46,9 +46,11 @@ struct asi_domain {
 	refcount_t ref;
 	unsigned int id;
 	pud_t *pud;			/* top of the domain tree */
+	p4d_t *p4d;			/* above it, with 5-level paging */
 	struct cgroup_subsys_state *css;	/* owner, pinned until destroy */
 	bool dying;			/* the owner has let go */
 	bool enforce;			/* asi.enforce of the owner */
+	bool fail_closed;		/* asi.fallback=0 of the owner */
 
 	spinlock_t lock;		/* protects the pool fields below */
 	struct list_head blocks;	/* struct asi_block, partially used first */
@@ -101,6 +103,7 @@ void asi_activate_cpuslocked(void);
 
 /* view.c */
 extern pud_t *asi_full_pud;
+void asi_slot_install(pgd_t *pgd, p4d_t *p4d, pud_t *pud);
 int asi_view_init(void);
 pud_t *asi_tree_alloc(struct asi_domain *d);
 void asi_tree_free(struct asi_domain *d);
@@ -116,12 +119,14 @@ void asi_leave_lazy_mm(void);
 
 /* fault.c */
 int asi_fault_init(void);
+void asi_flush_all_views(void);
 
 /* pool.c */
 struct page *__asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
 			       unsigned int order);
 void asi_pool_trim(struct asi_domain *d);
 unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len);
+void asi_pool_debugfs_init(struct dentry *dir);
 
 struct asi_block_info {
 	struct asi_domain *domain;
@@ -142,7 +147,7 @@ struct asi_domain *asi_current_objects_domain(unsigned long class);
 void asi_domain_class_stat(struct asi_domain *d,
 			   unsigned long objects[ASI_NR_CLASSES],
 			   unsigned long bytes[ASI_NR_CLASSES]);
-bool asi_addr_in_shared_class(unsigned long addr);
+bool asi_addr_is_data(unsigned long addr);
 long asi_test_objects_live(struct asi_domain *d);
 void asi_objects_orphan(struct asi_domain *d);
 void asi_objects_flush(struct asi_domain *d);
@@ -160,14 +165,22 @@ void asi_test_init(struct dentry *dir);
 static inline void asi_test_init(struct dentry *dir) { }
 #endif
 
+/*
+ * The alias of physical address P is ASI_BASE_ADDR + ((P + offset) mod the
+ * slot size), with a 2 MiB-aligned offset chosen at boot (view.c), so that
+ * an alias does not give away a physical address.  Arithmetic both ways.
+ */
+extern unsigned long asi_alias_offset;
+
 static inline unsigned long asi_phys_to_virt(phys_addr_t phys)
 {
-	return ASI_BASE_ADDR + phys;
+	return ASI_BASE_ADDR + ((phys + asi_alias_offset) &
+				(ASI_SLOT_SIZE - 1));
 }
 
 static inline phys_addr_t asi_virt_to_phys(unsigned long addr)
 {
-	return addr - ASI_BASE_ADDR;
+	return (addr - ASI_BASE_ADDR - asi_alias_offset) & (ASI_SLOT_SIZE - 1);
 }
 
 #endif /* _MM_ASI_INTERNAL_H */

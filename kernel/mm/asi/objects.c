@@ -44,6 +44,9 @@ struct asi_clone {
 	enum asi_class class;
 	long __percpu *live;		/* objects allocated minus freed */
 	struct list_head gone;		/* its source is going away */
+	/* The tenant's data in each object (of a data class), if any. */
+	unsigned int data_offset;
+	unsigned int data_size;
 };
 
 struct asi_source {
@@ -62,18 +65,27 @@ static const char *const asi_class_names[ASI_NR_CLASSES] = {
 };
 
 /*
- * Classes whose objects other tenants' system calls reach by design:
- * socket hash chains and the namespace list are shared between tenants,
- * keys sit in one global serial tree, and files travel over SCM_RIGHTS
- * (the receiver drops the sender's file).  Under asi.enforce=1 such an
- * access is handled as under enforce=0 (counted, tolerated) instead of
- * killing a tenant for what the kernel did on its behalf.
+ * Classes whose objects hold a tenant's data: what the tenant wrote into
+ * a pipe, a message or a key.  The data of an object is its usercopy
+ * region, what the kernel copies to and from user space; every other
+ * byte, and every byte of the other classes' objects (creds, files,
+ * sockets, namespaces), is kernel bookkeeping that other tenants' system
+ * calls reach by design: refcounts, list, tree and RCU linkage, the ids
+ * that permission checks read.  Under asi.enforce=1 only an access to
+ * another domain's data is a violation (fault.c).
  */
-#define ASI_SHARED_CLASSES	(BIT(ASI_CLASS_FILE) | BIT(ASI_CLASS_SOCK) | \
-				 BIT(ASI_CLASS_NETNS) | BIT(ASI_CLASS_KEY))
+#define ASI_DATA_CLASSES	(BIT(ASI_CLASS_PIPE) | BIT(ASI_CLASS_KEY) | \
+				 BIT(ASI_CLASS_MSG) | BIT(ASI_CLASS_TEST))
 
 /* Serialises registration and clone creation. */
 static DEFINE_MUTEX(asi_objects_mutex);
+/*
+ * Orders the orphan work's shrinking of a domain's clones against
+ * asi_unregister_cache() destroying them.  Both take the CPU hotplug lock
+ * inside it, so it is never taken with that lock (or asi_objects_mutex,
+ * which asi.isolate takes under it) held.
+ */
+static DEFINE_MUTEX(asi_clones_shrink_mutex);
 static struct asi_source asi_sources[ASI_MAX_SOURCES];
 static unsigned int asi_nr_sources;
 
@@ -91,6 +103,8 @@ const char *asi_class_name(enum asi_class class)
  */
 void asi_register_cache(struct kmem_cache *s, enum asi_class class)
 {
+	unsigned int idx;
+
 	if (!s || ZERO_OR_NULL_PTR(s))
 		return;
 	mutex_lock(&asi_objects_mutex);
@@ -99,15 +113,21 @@ void asi_register_cache(struct kmem_cache *s, enum asi_class class)
 		mutex_unlock(&asi_objects_mutex);
 		return;
 	}
+	/* A slot an unregistered cache left (its clones are gone), or a new one. */
+	for (idx = 0; idx < asi_nr_sources; idx++)
+		if (!asi_sources[idx].cache)
+			break;
 	if (WARN_ON_ONCE(s->refcount != 1) ||
-	    WARN_ONCE(asi_nr_sources == ASI_MAX_SOURCES,
+	    WARN_ONCE(idx == ASI_MAX_SOURCES,
 		      "asi: too many sources, %s stays shared\n", s->name)) {
 		mutex_unlock(&asi_objects_mutex);
 		return;
 	}
-	asi_sources[asi_nr_sources].cache = s;
-	asi_sources[asi_nr_sources].class = class;
-	s->asi_source = ++asi_nr_sources;
+	if (idx == asi_nr_sources)
+		asi_nr_sources++;
+	WRITE_ONCE(asi_sources[idx].class, class);
+	WRITE_ONCE(asi_sources[idx].cache, s);
+	WRITE_ONCE(s->asi_source, idx + 1);
 	mutex_unlock(&asi_objects_mutex);
 }
 
@@ -141,7 +161,7 @@ void asi_unregister_cache(struct kmem_cache *s)
 	mutex_lock(&asi_objects_mutex);
 	idx = s->asi_source - 1;
 	WRITE_ONCE(asi_sources[idx].cache, NULL);
-	s->asi_source = 0;
+	WRITE_ONCE(s->asi_source, 0);
 	/* Domains leave the list before they destroy their clones. */
 	spin_lock(&asi_domains_lock);
 	list_for_each_entry(d, &asi_domains, node) {
@@ -155,8 +175,10 @@ void asi_unregister_cache(struct kmem_cache *s)
 	mutex_unlock(&asi_objects_mutex);
 	/* Figures are read under RCU. */
 	synchronize_rcu();
+	mutex_lock(&asi_clones_shrink_mutex);
 	list_for_each_entry_safe(clone, next, &gone, gone)
 		asi_clone_destroy(clone);
+	mutex_unlock(&asi_clones_shrink_mutex);
 }
 
 /* Parse a space separated list of class names. */
@@ -232,6 +254,14 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 		goto fail;
 	clone->domain = d;
 	clone->class = class;
+	if (BIT(class) & ASI_DATA_CLASSES) {
+#ifdef CONFIG_HARDENED_USERCOPY
+		clone->data_offset = src->useroffset;
+		clone->data_size = src->usersize;
+#else
+		clone->data_size = src->object_size;
+#endif
+	}
 	/* No slab exists yet: from now on they come from the pool. */
 	clone->cache->asi_clone = clone;
 	return clone;
@@ -315,11 +345,16 @@ struct asi_domain *asi_current_objects_domain(unsigned long class)
 
 struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp)
 {
-	unsigned int idx = s->asi_source - 1;
+	unsigned int source = READ_ONCE(s->asi_source);
 	struct asi_clone *clone;
 	struct asi_domain *d;
+	unsigned int idx;
 
-	d = asi_current_objects_domain(asi_sources[idx].class);
+	/* The caller saw a source; asi_unregister_cache() may race. */
+	if (!source)
+		return NULL;
+	idx = source - 1;
+	d = asi_current_objects_domain(READ_ONCE(asi_sources[idx].class));
 	if (!d)
 		return NULL;
 	/* Published before the class bit (smp_load_acquire() above). */
@@ -329,11 +364,15 @@ struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp)
 	return clone;
 }
 
-void asi_slab_clone_put(struct asi_clone *clone, void *object)
+bool asi_slab_clone_put(struct asi_clone *clone, void *object, gfp_t gfp)
 {
 	struct asi_domain *d = clone->domain;
+	bool fall_back = true;
 
-	if (!object)
+	/* asi.fallback=0: no private object, no object at all. */
+	if (!object && READ_ONCE(d->fail_closed) && !(gfp & __GFP_NOFAIL))
+		fall_back = false;
+	else if (!object)
 		atomic_long_inc(&d->fallbacks);
 	/*
 	 * An allocation that raced with the owner letting go may have left
@@ -342,6 +381,7 @@ void asi_slab_clone_put(struct asi_clone *clone, void *object)
 	if (unlikely(READ_ONCE(d->dying)))
 		asi_objects_flush(d);
 	asi_domain_put(d);
+	return fall_back;
 }
 
 struct kmem_cache *asi_clone_cache(struct asi_clone *clone)
@@ -395,21 +435,33 @@ void asi_free_slab_folio(struct folio *folio, unsigned int order)
 }
 
 /*
- * Is @addr in a private object of a shared class?  Called from the fault
- * handler with interrupts off, after the block lookup: the page and its
- * cache stay valid until the domain is destroyed, which waits for an RCU
- * grace period first.
+ * Is @addr a tenant's data: a private page that is not a slab (pipe
+ * data), or the data of a private object of a data class?  Called from
+ * the fault handler with interrupts off, after the block lookup: the page
+ * and its cache stay valid until the domain is destroyed, which waits for
+ * an RCU grace period first.
  */
-bool asi_addr_in_shared_class(unsigned long addr)
+bool asi_addr_is_data(unsigned long addr)
 {
 	struct folio *folio = page_folio(asi_virt_to_page((void *)addr));
+	struct asi_clone *clone;
 	struct kmem_cache *s;
+	struct slab *slab;
+	unsigned long off;
 
 	if (!folio_test_slab(folio))
+		return true;
+	slab = folio_slab(folio);
+	s = READ_ONCE(slab->slab_cache);
+	clone = s ? s->asi_clone : NULL;
+	if (!clone || !clone->data_size)
 		return false;
-	s = READ_ONCE(folio_slab(folio)->slab_cache);
-	return s && s->asi_clone &&
-	       (BIT(s->asi_clone->class) & ASI_SHARED_CLASSES);
+	off = (addr - (unsigned long)slab_address(slab)) % s->size;
+	if (off < s->red_left_pad)
+		return false;
+	off -= s->red_left_pad;
+	return off >= clone->data_offset &&
+	       off - clone->data_offset < clone->data_size;
 }
 
 /* Objects allocated minus freed, over every CPU. */
@@ -470,6 +522,8 @@ void asi_objects_orphan_work(struct work_struct *work)
 					    orphan_work);
 	unsigned int i;
 
+	/* asi_unregister_cache() clears, then destroys under this mutex. */
+	mutex_lock(&asi_clones_shrink_mutex);
 	for (i = 0; i < ASI_MAX_SOURCES; i++) {
 		struct asi_clone *clone = READ_ONCE(d->clones[i]);
 
@@ -478,6 +532,7 @@ void asi_objects_orphan_work(struct work_struct *work)
 		kmem_cache_keep_no_empty_slabs(clone->cache);
 		kmem_cache_shrink(clone->cache);
 	}
+	mutex_unlock(&asi_clones_shrink_mutex);
 	asi_pool_trim(d);
 	asi_domain_put(d);
 }

@@ -18,11 +18,15 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/uaccess.h>
 #include <linux/uio.h>
 
 #include "internal.h"
 
-/* A private data page for a pipe_write() by current, or NULL. */
+/*
+ * A private data page for a pipe_write() by current; NULL for an ordinary
+ * page, or ERR_PTR(-ENOMEM) when the domain fails closed (asi.fallback=0).
+ */
 struct page *asi_pipe_alloc_page(void)
 {
 	struct asi_domain *d;
@@ -35,7 +39,10 @@ struct page *asi_pipe_alloc_page(void)
 		return NULL;
 	page = __asi_alloc_pages(d, GFP_KERNEL, 0);
 	if (!page) {
-		atomic_long_inc(&d->fallbacks);
+		if (READ_ONCE(d->fail_closed))
+			page = ERR_PTR(-ENOMEM);
+		else
+			atomic_long_inc(&d->fallbacks);
 		goto out;
 	}
 	set_page_count(page, 1);
@@ -110,11 +117,24 @@ static int asi_pipe_buf_confirm(struct pipe_inode_info *pipe,
 				struct pipe_buffer *buf)
 {
 	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT);
+	void *to;
+	long err;
 
 	if (!page)
 		return -ENOMEM;
-	memcpy_to_page(page, buf->offset,
-		       asi_page_address(buf->page) + buf->offset, buf->len);
+	/*
+	 * The consumer may be another domain's task, to which this data is
+	 * refused (asi.enforce=1): fail the splice, not the kernel.
+	 */
+	to = kmap_local_page(page);
+	err = copy_from_kernel_nofault(to + buf->offset,
+				       asi_page_address(buf->page) +
+				       buf->offset, buf->len);
+	kunmap_local(to);
+	if (err) {
+		__free_page(page);
+		return -EFAULT;
+	}
 	asi_pipe_page_put(buf->page);
 	buf->page = page;
 	buf->ops = &asi_moved_pipe_buf_ops;

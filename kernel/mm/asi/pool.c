@@ -5,7 +5,8 @@
  * A block is taken from the buddy allocator, removed from the direct map
  * as one 2 MiB range (so the direct map splits only to 2 MiB, never to
  * 4 KiB), and mapped in the domain's tree and in the full tree at
- * ASI_BASE_ADDR + phys, so that address <-> page is arithmetic both ways.
+ * an alias computed from the physical address (internal.h), so that
+ * address <-> page is arithmetic both ways.
  * Pages are handed out of a block with a bitmap.  A domain keeps one empty
  * block as a spare, so that a workload that allocates and frees does not
  * pay for a block and its TLB shootdown each time.  Any other block whose
@@ -18,6 +19,7 @@
 #define pr_fmt(fmt) "asi: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/fault-inject.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -101,6 +103,15 @@ bool asi_page_is_private(const struct page *page)
 	return asi_enabled() && asi_phys_block(page_to_phys(page));
 }
 
+/* /sys/kernel/debug/asi/fail_grow: make pool growth fail on purpose. */
+static DECLARE_FAULT_ATTR(asi_fail_grow);
+
+void asi_pool_debugfs_init(struct dentry *dir)
+{
+	if (IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+		fault_create_debugfs_attr("fail_grow", dir, &asi_fail_grow);
+}
+
 static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 {
 	struct asi_block *b;
@@ -108,6 +119,8 @@ static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 	phys_addr_t phys;
 	unsigned long va;
 
+	if (should_fail(&asi_fail_grow, ASI_BLOCK_SIZE))
+		return NULL;
 	gfp &= GFP_KERNEL;
 	b = kzalloc(sizeof(*b), gfp);
 	if (!b)
@@ -246,8 +259,11 @@ static void asi_block_release(struct work_struct *work)
 	/* Gone from the owner lookup first, so no fault retries on it. */
 	xa_erase(&asi_blocks, asi_block_index(phys));
 	asi_tree_unmap_block(d, phys);
-	/* Non-global entries, possibly in every address space: flush all. */
-	flush_tlb_all();
+	/*
+	 * Non-global entries, possibly in every address space, and borrowed
+	 * or copied in CPUs' exit views: flush them all.
+	 */
+	asi_flush_all_views();
 	if (WARN_ON_ONCE(set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES,
 						      true))) {
 		/* Never hand the buddy allocator pages it cannot map. */

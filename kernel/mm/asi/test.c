@@ -14,6 +14,10 @@
  *   write ADDR BYTE  fill the page at ADDR with BYTE (plain stores)
  *   read ADDR        read 8 bytes at ADDR with a fault-tolerant load;
  *                    result: the value in hex, or the error
+ *   read2 ADDR ADDR2 in one system call, read ADDR (which must succeed),
+ *                    then say whether ADDR2 is mapped now and read it;
+ *                    result: "VALUE MAPPED2 ERR2 VALUE2": what one served
+ *                    cross-domain access leaves reachable
  *   irqread ADDR     the same read from a hard interrupt (irq_work) that
  *                    interrupts the caller on its CPU
  *   kthreadread ADDR the same read from a kernel worker that runs on the
@@ -418,6 +422,23 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
 			return -EFAULT;
 		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
+		return 0;
+	}
+	if (!strcmp(verb, "read2")) {
+		unsigned long addr2, val2 = 0;
+		int mapped2, err2 = 0;
+
+		if (asi_test_parse_addr(arg2, &addr2))
+			return -EINVAL;
+		if (!asi_addr_domain(addr) || !asi_addr_domain(addr2))
+			return -ENOENT;
+		if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
+			return -EFAULT;
+		mapped2 = asi_current_view_maps(addr2);
+		if (copy_from_kernel_nofault(&val2, (void *)addr2, sizeof(val2)))
+			err2 = -EFAULT;
+		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %d %d %#lx\n",
+				   val, mapped2, err2, val2);
 		return 0;
 	}
 	if (!strcmp(verb, "irqread") || !strcmp(verb, "kthreadread")) {

@@ -3,13 +3,17 @@
  * asi views: the page-table trees of the ASI slot and which one each mm
  * sees.
  *
- * The slot is one top-level entry (PGD index -3).  swapper_pg_dir, and so
- * every host mm, which copies it at pgd_alloc time, points it at the full
- * tree; the mm of a domain's task points it at that domain's tree.  Both
- * trees map private blocks as non-global 2 MiB leaves at ASI_BASE_ADDR +
- * physical address, the full tree all of them, a domain tree only its own.
- * Like the PTI LDT slot the entry is never copied into the PTI user page
- * tables: set_p4d() mirrors only user-half entries.
+ * The slot is one top-level entry (PGD index -3; -241 with 5-level
+ * paging).  swapper_pg_dir, and so every host mm, points it at the full
+ * tree; the mm of a domain's task points it at that domain's tree.  With
+ * 4-level paging new mms copy swapper's entry with the kernel half; with
+ * 5-level paging the entry is below the copied range, as the PTI LDT
+ * slot is, and pgd_ctor sets it.  Both trees map private blocks as
+ * non-global 2 MiB leaves at the alias of their physical address, the full
+ * tree all of them, a domain tree only its own.  The entry is never in
+ * the PTI user page tables: set_pgd() mirrors only user-half entries and
+ * pgd_ctor copies the user tables' kernel half from swapper's, which has
+ * none.
  *
  * Context switches need no new code: loading the next mm's CR3 switches
  * the view.
@@ -23,22 +27,60 @@
 #include <linux/sched/task.h>
 #include <linux/mmu_context.h>
 #include <linux/pgalloc.h>
+#include <linux/random.h>
 #include <asm/tlbflush.h>
 
 #include "internal.h"
 
 pud_t *asi_full_pud;
+unsigned long asi_alias_offset __ro_after_init;
+static p4d_t *asi_full_p4d;		/* above it, with 5-level paging */
 static DEFINE_SPINLOCK(asi_tree_lock);	/* PMD pages of all trees */
 static DEFINE_SPINLOCK(asi_slot_lock);	/* slot entries of mms */
 
-static p4d_t *asi_slot(pgd_t *pgd)
+/**
+ * asi_slot_install - point @pgd's ASI slot at the tree under @pud
+ * @pgd: a page-table root
+ * @p4d: with 5-level paging, the tree's P4D page (its first entry is set)
+ * @pud: the tree's PUD page
+ */
+void asi_slot_install(pgd_t *pgd, p4d_t *p4d, pud_t *pud)
 {
-	return p4d_offset(pgd_offset_pgd(pgd, ASI_BASE_ADDR), ASI_BASE_ADDR);
+	pgd_t *slot = pgd_offset_pgd(pgd, ASI_BASE_ADDR);
+
+	if (pgtable_l5_enabled()) {
+		set_p4d(p4d, __p4d(_KERNPG_TABLE | __pa(pud)));
+		set_pgd(slot, __pgd(_KERNPG_TABLE | __pa(p4d)));
+	} else {
+		set_p4d(p4d_offset(slot, ASI_BASE_ADDR),
+			__p4d(_KERNPG_TABLE | __pa(pud)));
+	}
 }
 
-static p4d_t asi_slot_entry(pud_t *pud)
+/* The PUD page @pgd's slot points at, or NULL. */
+static pud_t *asi_slot_pud(pgd_t *pgd)
 {
-	return __p4d(_KERNPG_TABLE | __pa(pud));
+	pgd_t *slot = pgd_offset_pgd(pgd, ASI_BASE_ADDR);
+	p4d_t p4d;
+
+	if (pgtable_l5_enabled()) {
+		pgd_t top = READ_ONCE(*slot);
+
+		if (pgd_none(top))
+			return NULL;
+		p4d = READ_ONCE(*(p4d_t *)pgd_page_vaddr(top));
+	} else {
+		p4d = READ_ONCE(*p4d_offset(slot, ASI_BASE_ADDR));
+	}
+	return p4d_none(p4d) ? NULL : (pud_t *)p4d_pgtable(p4d);
+}
+
+static void asi_slot_set(pgd_t *pgd, struct asi_domain *d)
+{
+	if (d)
+		asi_slot_install(pgd, d->p4d, d->pud);
+	else
+		asi_slot_install(pgd, asi_full_p4d, asi_full_pud);
 }
 
 /*
@@ -50,35 +92,39 @@ int __init asi_view_init(void)
 {
 	struct ptdesc *ptdesc;
 
-	if (pgtable_l5_enabled()) {
-		pr_warn("not available: 5-level paging is not supported\n");
-		asi_disabled = true;
-		return -EOPNOTSUPP;
-	}
-
+	asi_alias_offset = get_random_u64() & (ASI_SLOT_SIZE - 1) & PMD_MASK;
 	asi_full_pud = (pud_t *)get_zeroed_page(GFP_KERNEL);
-	if (!asi_full_pud) {
+	if (pgtable_l5_enabled())
+		asi_full_p4d = (p4d_t *)get_zeroed_page(GFP_KERNEL);
+	if (!asi_full_pud || (pgtable_l5_enabled() && !asi_full_p4d)) {
 		asi_disabled = true;
 		return -ENOMEM;
 	}
 
 	spin_lock(&pgd_lock);
-	set_p4d(asi_slot(init_mm.pgd), asi_slot_entry(asi_full_pud));
-	list_for_each_entry(ptdesc, &pgd_list, pt_list) {
-		pgd_t *pgd = (pgd_t *)ptdesc_address(ptdesc);
-
-		set_p4d(asi_slot(pgd), asi_slot_entry(asi_full_pud));
-	}
+	asi_slot_set(init_mm.pgd, NULL);
+	list_for_each_entry(ptdesc, &pgd_list, pt_list)
+		asi_slot_set((pgd_t *)ptdesc_address(ptdesc), NULL);
 	spin_unlock(&pgd_lock);
 	return 0;
 }
 
+/* The top of @d's tree: its PUD page (and P4D page with 5-level paging). */
 pud_t *asi_tree_alloc(struct asi_domain *d)
 {
 	pud_t *pud = (pud_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 
-	if (pud)
-		set_page_private(virt_to_page(pud), (unsigned long)d);
+	if (!pud)
+		return NULL;
+	if (pgtable_l5_enabled()) {
+		d->p4d = (p4d_t *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!d->p4d) {
+			free_page((unsigned long)pud);
+			return NULL;
+		}
+		d->nr_pt_pages++;
+	}
+	set_page_private(virt_to_page(pud), (unsigned long)d);
 	return pud;
 }
 
@@ -92,6 +138,8 @@ void asi_tree_free(struct asi_domain *d)
 	}
 	set_page_private(virt_to_page(d->pud), 0);
 	free_page((unsigned long)d->pud);
+	if (d->p4d)
+		free_page((unsigned long)d->p4d);
 }
 
 /*
@@ -173,13 +221,9 @@ bool asi_full_view_maps(unsigned long addr)
 
 static struct asi_domain *asi_pgd_domain(pgd_t *pgd)
 {
-	p4d_t p4d = READ_ONCE(*asi_slot(pgd));
-	pud_t *pud;
+	pud_t *pud = asi_slot_pud(pgd);
 
-	if (p4d_none(p4d))
-		return NULL;
-	pud = (pud_t *)p4d_pgtable(p4d);
-	if (pud == asi_full_pud)
+	if (!pud || pud == asi_full_pud)
 		return NULL;
 	return (struct asi_domain *)page_private(virt_to_page(pud));
 }
@@ -235,7 +279,7 @@ static void asi_pgd_set_domain(pgd_t *pgd, struct asi_domain *d)
 		d = NULL;
 	spin_lock(&asi_slot_lock);
 	old = asi_pgd_domain(pgd);
-	set_p4d(asi_slot(pgd), asi_slot_entry(d ? d->pud : asi_full_pud));
+	asi_slot_set(pgd, d);
 	spin_unlock(&asi_slot_lock);
 	/* Drop the old reference, or the extra one when nothing changed. */
 	if (old)
@@ -256,6 +300,9 @@ void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd)
 {
 	struct asi_domain *d;
 
+	/* 5-level: the slot is not in the copied range; every mm needs it. */
+	if (pgtable_l5_enabled() && asi_full_pud)
+		asi_slot_set(pgd, NULL);
 	if (!asi_enabled())
 		return;
 	rcu_read_lock();
@@ -328,8 +375,11 @@ bool asi_user_pgd_maps(unsigned long addr)
 	if (!static_cpu_has(X86_FEATURE_PTI))
 		return false;
 	preempt_disable();
-	pgd = pgd_offset_pgd(__va(read_cr3_pa()), addr);
-	ret = !p4d_none(*p4d_offset(kernel_to_user_pgdp(pgd), addr));
+	pgd = kernel_to_user_pgdp(pgd_offset_pgd(__va(read_cr3_pa()), addr));
+	if (pgtable_l5_enabled())
+		ret = !pgd_none(*pgd);
+	else
+		ret = !p4d_none(*p4d_offset(pgd, addr));
 	preempt_enable();
 	return ret;
 }
