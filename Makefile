@@ -5,6 +5,8 @@
 #   make vm              the guest with an interactive shell
 #   make kernel          build/kernel/bzImage (base + our series)
 #   make baseline-kernel build/baseline/bzImage (same base and config)
+#   make tools           build/tools/asictl
+#   make install         install asictl and its man page (PREFIX, DESTDIR)
 #   make series          export our series as patches in build/series
 #   make checkpatch      checkpatch.pl --strict on the exported series
 #   make bench           what isolation costs, against the baseline (~45 min)
@@ -19,7 +21,10 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 export BUILD
 
-.PHONY: all deps kernel baseline-kernel selftests bench-binaries guest \
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps kernel baseline-kernel selftests bench-binaries guest tools install \
 	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
 
@@ -41,7 +46,14 @@ selftests: deps
 bench-binaries: deps
 	@$(MAKE) -s -C bench OUT=$(BUILD)/bench
 
-guest initramfs: selftests bench-binaries
+tools: deps
+	@$(MAKE) -s -C cgroupfs-tools/asictl OUT=$(BUILD)/tools
+
+install: tools
+	@$(MAKE) -s -C cgroupfs-tools/asictl OUT=$(BUILD)/tools \
+		PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+
+guest initramfs: selftests bench-binaries tools
 	@scripts/mkinitramfs.sh
 
 bench: deps

@@ -122,6 +122,25 @@ echo "host reads $page: $v = \"$(word_text "$v")\""
 step "Tenant A reads its own pipe: the data is intact"
 show "sh -c 'echo \$\$ > $CG/tenant-a/cgroup.procs; head -n 1 < /tmp/tenant-a.fifo'"
 
+step "The same with asictl: the domains, a tenant started in a fresh isolated cgroup"
+show "asictl list"
+show "asictl run --name tenant-c --objects all -- sh -c 'cat /proc/self/cgroup; cat $CG/tenant-c/asi.private_objects'"
+
+step "asictl watch catches a violation the moment it happens"
+show "asictl isolate --create --enforce tenant-d"
+asictl watch tenant-d > /tmp/watch.log 2>&1 &
+watcher=$!
+sleep 0.5
+echo "a task of tenant-d reads tenant A's secret at $addr"
+sh -c "echo \$\$ > $CG/tenant-d/cgroup.procs; echo 'read $addr' > $HELPER" 2>/dev/null
+sleep 0.5
+for i in 1 2 3 4 5 6 7 8 9 10; do rmdir $CG/tenant-d 2>/dev/null && break; sleep 0.2; done
+wait $watcher
+show "cat /tmp/watch.log"
+
+step "asictl run reports a tenant asi killed, with the shell's status for SIGKILL"
+show "asictl run --enforce --name tenant-e -- sh -c 'echo read $addr > $HELPER; echo not reached'; echo status \$?"
+
 step "Clean up: when tenant A goes, its block is zeroed and returned"
 echo 1 > $CG/tenant-a/cgroup.kill
 sleep 1

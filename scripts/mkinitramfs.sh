@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the guest initramfs (build/guest/initramfs.cpio.gz): busybox-static,
-# guest/init and its scripts, our selftest and bench binaries, and
-# stress-ng with the shared libraries it needs.  gen_init_cpio from the
+# guest/init and its scripts, our selftest and bench binaries, asictl, and
+# stress-ng and jq with the shared libraries they need.  gen_init_cpio from the
 # kernel source writes the archive, so no root is needed for device nodes.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -49,6 +49,9 @@ for f in "$TOP"/guest/*.sh; do
 	[ -e "$f" ] && add_file "/guest/$(basename "$f")" "$f" 755
 done
 add_elf "$(command -v stress-ng)"
+# The tests parse asictl's JSON with jq.
+add_elf "$(command -v jq)"
+add_file /usr/sbin/asictl "$BUILD/tools/asictl" 755
 for d in selftests bench; do
 	[ -d "$BUILD/$d" ] || continue
 	for f in "$BUILD/$d"/*; do
