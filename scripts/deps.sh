@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils
 	ccache rsync kmod python3 perl git
-	qemu-system-x86 busybox-static stress-ng jq
+	qemu-system-x86 busybox-static stress-ng jq cgroup-tools
 	gnuplot-nox
 )
 

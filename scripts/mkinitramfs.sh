@@ -52,6 +52,11 @@ add_elf "$(command -v stress-ng)"
 # The tests parse asictl's JSON with jq.
 add_elf "$(command -v jq)"
 add_file /usr/sbin/asictl "$BUILD/tools/asictl" 755
+# libcgroup's tools, as Debian ships them, for the libcgroup tests.
+for tool in cgcreate cgset cgget cgexec cgclassify cgdelete lscgroup \
+	    cgconfigparser; do
+	add_elf "$(command -v "$tool" || echo "/usr/sbin/$tool")"
+done
 for d in selftests bench; do
 	[ -d "$BUILD/$d" ] || continue
 	for f in "$BUILD/$d"/*; do
