@@ -807,6 +807,23 @@ static const struct option isolate_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The options isolate and run share; false for any other. */
+static bool isolate_option(int c, struct isolate_opts *o)
+{
+	switch (c) {
+	case 'e':
+		o->enforce = true;
+		return true;
+	case 'o':
+		o->objects = optarg;
+		return true;
+	case 'F':
+		o->fail_closed = true;
+		return true;
+	}
+	return false;
+}
+
 static int cmd_isolate(int argc, char **argv)
 {
 	struct isolate_opts o = { };
@@ -816,16 +833,9 @@ static int cmd_isolate(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "eo:Fch", isolate_options,
 				NULL)) != -1) {
+		if (isolate_option(c, &o))
+			continue;
 		switch (c) {
-		case 'e':
-			o.enforce = true;
-			break;
-		case 'o':
-			o.objects = optarg;
-			break;
-		case 'F':
-			o.fail_closed = true;
-			break;
 		case 'c':
 			o.create = true;
 			break;
@@ -916,16 +926,9 @@ static int cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+eo:Fn:p:kh", isolate_options,
 				NULL)) != -1) {
+		if (isolate_option(c, &o))
+			continue;
 		switch (c) {
-		case 'e':
-			o.enforce = true;
-			break;
-		case 'o':
-			o.objects = optarg;
-			break;
-		case 'F':
-			o.fail_closed = true;
-			break;
 		case 'n':
 			name = optarg;
 			break;

@@ -331,50 +331,52 @@ static int asi_enforce_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
-static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
-				 size_t nbytes, loff_t off)
-{
-	struct asi_cgroup *acg;
-	bool enforce;
-	int ret;
-
-	ret = asi_parse_bool(buf, nbytes, &enforce);
-	if (ret)
-		return ret;
-	acg = asi_write_lock(of);
-	if (!acg)
-		return -ENODEV;
-	acg->enforce = enforce;
-	if (acg->domain)
-		WRITE_ONCE(acg->domain->enforce, enforce);
-	asi_write_unlock(of, acg);
-	return nbytes;
-}
-
 static int asi_fallback_show(struct seq_file *sf, void *v)
 {
 	seq_printf(sf, "%d\n", !css_asi(seq_css(sf))->fail_closed);
 	return 0;
 }
 
-static ssize_t asi_fallback_write(struct kernfs_open_file *of, char *buf,
-				  size_t nbytes, loff_t off)
+/*
+ * asi.enforce and asi.fallback: a 0/1 of the cgroup, applied at once to
+ * the domain it owns (and to the domain it gets when isolated).
+ */
+static ssize_t asi_flag_write(struct kernfs_open_file *of, char *buf,
+			      size_t nbytes, bool fallback)
 {
 	struct asi_cgroup *acg;
-	bool fallback;
+	bool val;
 	int ret;
 
-	ret = asi_parse_bool(buf, nbytes, &fallback);
+	ret = asi_parse_bool(buf, nbytes, &val);
 	if (ret)
 		return ret;
 	acg = asi_write_lock(of);
 	if (!acg)
 		return -ENODEV;
-	acg->fail_closed = !fallback;
-	if (acg->domain)
-		WRITE_ONCE(acg->domain->fail_closed, !fallback);
+	if (fallback) {
+		acg->fail_closed = !val;
+		if (acg->domain)
+			WRITE_ONCE(acg->domain->fail_closed, !val);
+	} else {
+		acg->enforce = val;
+		if (acg->domain)
+			WRITE_ONCE(acg->domain->enforce, val);
+	}
 	asi_write_unlock(of, acg);
 	return nbytes;
+}
+
+static ssize_t asi_enforce_write(struct kernfs_open_file *of, char *buf,
+				 size_t nbytes, loff_t off)
+{
+	return asi_flag_write(of, buf, nbytes, false);
+}
+
+static ssize_t asi_fallback_write(struct kernfs_open_file *of, char *buf,
+				  size_t nbytes, loff_t off)
+{
+	return asi_flag_write(of, buf, nbytes, true);
 }
 
 static int asi_private_objects_show(struct seq_file *sf, void *v)
