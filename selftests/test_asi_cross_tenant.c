@@ -18,6 +18,10 @@
  * counted and the kernel log stays silent, while cross_domain shows that
  * the other tenant's memory was really touched.
  *
+ * What enforce=1 does refuse is data: another tenant's message text,
+ * received from a shared queue, never reaches the receiver, whose domain
+ * alone is killed (with enforce=0 it is served and counted).
+ *
  * And what one served access leaves reachable: a system call that reads
  * another domain's object (kernel linkage, served) must not be able to
  * read a third domain's data in the same call: with enforce=1 that read
@@ -36,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -318,6 +323,39 @@ static int role_cred_loop(char **a)
 	return 0;
 }
 
+#define MSG_SECRET	"tenant A's message text"
+
+struct asi_msg {
+	long mtype;
+	char mtext[64];
+};
+
+/* Send a message into queue @a[0], from private memory of the domain. */
+static int role_msg_send(char **a)
+{
+	struct asi_msg m = { .mtype = 1, .mtext = MSG_SECRET };
+	int err = become_private(0);
+
+	if (err)
+		return err;
+	return msgsnd(atoi(a[0]), &m, sizeof(MSG_SECRET), 0) ? 2 : 0;
+}
+
+/* Receive it: 0 with the text intact, 3 for EFAULT, 4 otherwise. */
+static int role_msg_recv(char **a)
+{
+	struct asi_msg m = { };
+	ssize_t n = msgrcv(atoi(a[0]), &m, sizeof(m.mtext), 0, IPC_NOWAIT);
+
+	if (n == sizeof(MSG_SECRET) && !strcmp(m.mtext, MSG_SECRET))
+		return 0;
+	if (n < 0 && errno == EFAULT) {
+		sleep(2);	/* let the domain kill land */
+		return 3;
+	}
+	return 4;
+}
+
 static int role_hold_file(char **a)
 {
 	int fd = open(WORKDIR "/hold", O_RDWR | O_CREAT, 0600);
@@ -342,7 +380,7 @@ static int tenant_role(int argc, char **argv)
 		{ "sigio", 3 }, { "dnotify", 3 }, { "poke-pipe", 3 },
 		{ "poke-read", 3 }, { "peer-server", 3 }, { "peer-client", 4 },
 		{ "scm-send", 2 }, { "scm-recv", 2 }, { "cred-loop", 1 },
-		{ "hold-file", 2 },
+		{ "hold-file", 2 }, { "msg-send", 1 }, { "msg-recv", 1 },
 	};
 	const char *r = argv[0];
 	char **a = argv + 1;
@@ -369,6 +407,10 @@ static int tenant_role(int argc, char **argv)
 		return role_cred_loop(a);
 	if (!strcmp(r, "hold-file"))
 		return role_hold_file(a);
+	if (!strcmp(r, "msg-send"))
+		return role_msg_send(a);
+	if (!strcmp(r, "msg-recv"))
+		return role_msg_recv(a);
 	return T_USAGE;
 }
 
@@ -614,6 +656,67 @@ out:
 }
 
 /*
+ * Data is what enforce=1 refuses: tenant A's message, received by B from
+ * a queue they share.  With enforce=0 B gets it (counted); with enforce=1
+ * the text never reaches B, whose domain alone is killed, while the
+ * queue's linkage through A's message header was served.
+ */
+static int test_asi_cross_msg_data(const char *root)
+{
+	char *a = NULL, *b = NULL, *lax = NULL, *qid = NULL;
+	int ret = KSFT_FAIL, q = -1, rs, rr;
+	pid_t ps, pr, owner = -1;
+
+	if (two_domains(root, "msg", &a, &b))
+		goto out;
+	lax = asi_create_domain(root, "asi_xt_msg_lax", 0);
+	q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	qid = num(q);
+	if (!lax || q < 0)
+		goto out;
+	/* enforce=0: served. */
+	ps = spawn(a, 0, "msg-send", qid, NULL);
+	rs = reap(ps, "sender");
+	pr = spawn(lax, 1, "msg-recv", qid, NULL);
+	rr = reap(pr, "lax receiver");
+	if (rs || rr || asi_event(lax, "violations") ||
+	    asi_event(lax, "cross_domain") < 1) {
+		ksft_print_msg("enforce=0: %d %d, cross_domain %ld\n", rs, rr,
+			       asi_event(lax, "cross_domain"));
+		goto out;
+	}
+	/* enforce=1: refused, the receiver's domain killed, A's task lives. */
+	owner = fork();
+	if (!owner) {
+		if (cg_enter_current(a))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ps = spawn(a, 0, "msg-send", qid, NULL);
+	rs = reap(ps, "sender");
+	pr = spawn(b, 1, "msg-recv", qid, NULL);
+	rr = reap(pr, "strict receiver");
+	sleep(1);
+	if (rs || (rr != 3 && rr != -1) || asi_event(b, "violations") != 1 ||
+	    asi_event(a, "violations") || waitpid(owner, NULL, WNOHANG)) {
+		ksft_print_msg("enforce=1: %d %d, violations %ld\n", rs, rr,
+			       asi_event(b, "violations"));
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	kill_and_reap(owner);
+	if (q >= 0)
+		msgctl(q, IPC_RMID, NULL);
+	free(qid);
+	asi_destroy_domain(a);
+	asi_destroy_domain(b);
+	asi_destroy_domain(lax);
+	return ret;
+}
+
+/*
  * From @cg, in one system call, read @first (another domain's object,
  * kernel linkage) and then @second (a third domain's data page).  0 with
  * the helper's answer in @res; -ECHILD when no answer came (the domain
@@ -763,6 +866,7 @@ static const struct cgroup_test tests[] = {
 	T(test_asi_cross_peercred),
 	T(test_asi_cross_scm_fput),
 	T(test_asi_cross_rcu),
+	T(test_asi_cross_msg_data),
 	T(test_asi_served_access_scope),
 };
 

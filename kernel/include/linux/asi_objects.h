@@ -60,6 +60,9 @@ struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 				   unsigned int order);
 void asi_free_slab_folio(struct folio *folio, unsigned int order);
 
+/* Interfaces that copy a data class's contents (ipc, keys). */
+int asi_data_access(const void *obj);
+
 /* Pipe data pages (fs/pipe.c). */
 struct page *asi_pipe_alloc_page(void);
 bool asi_pipe_buf_private(const struct pipe_buffer *buf);
@@ -79,6 +82,11 @@ static inline void asi_register_buckets(kmem_buckets *b,
 					enum asi_class class) { }
 
 static inline void asi_unregister_cache(struct kmem_cache *s) { }
+
+static inline int asi_data_access(const void *obj)
+{
+	return 0;
+}
 
 static inline struct page *asi_pipe_alloc_page(void)
 {

@@ -464,6 +464,41 @@ bool asi_addr_is_data(unsigned long addr)
 	       off - clone->data_offset < clone->data_size;
 }
 
+/**
+ * asi_data_access - may current copy the data of the object at @obj?
+ * @obj: an object of a data class (a message, a key payload)
+ *
+ * For the interfaces that copy such an object's contents to or from a
+ * caller.  They reach the object through its linkage, which the fault
+ * handler serves by borrowing its page, so the data in the same page
+ * would not fault: the interface asks instead.  Another domain's data is
+ * counted (cross_domain) and, if current's domain enforces, refused as a
+ * violation.  Returns 0 or -EFAULT.
+ */
+int asi_data_access(const void *obj)
+{
+	struct asi_domain *mine, *owner;
+	int ret = 0;
+
+	if (!asi_enabled() || !asi_addr_in_slot((unsigned long)obj) ||
+	    !current->mm || (current->flags & PF_KTHREAD))
+		return 0;
+	/* Domains are freed after a grace period. */
+	rcu_read_lock();
+	mine = asi_mm_domain(current->mm);
+	owner = asi_addr_domain((unsigned long)obj);
+	if (mine && owner && mine != owner) {
+		atomic_long_inc(&mine->cross_domain);
+		if (READ_ONCE(mine->enforce)) {
+			atomic_long_inc(&mine->violations);
+			asi_domain_violation(mine, owner, (unsigned long)obj);
+			ret = -EFAULT;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Objects allocated minus freed, over every CPU. */
 static long asi_clone_live(struct asi_clone *clone)
 {
