@@ -93,6 +93,8 @@ static void asi_violation_irq_work(struct irq_work *iw)
 	queue_work(system_wq, &d->violation_work);
 }
 
+static void asi_domain_put_irq_work(struct irq_work *iw);
+
 struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 {
 	struct asi_domain *d;
@@ -113,6 +115,7 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->blocks);
 	init_irq_work(&d->violation_iw, asi_violation_irq_work);
+	init_irq_work(&d->put_iw, asi_domain_put_irq_work);
 	INIT_WORK(&d->violation_work, asi_violation_work);
 	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
 	d->nr_pt_pages = 1;
@@ -171,13 +174,32 @@ static void asi_domain_destroy(struct work_struct *work)
 	kfree_rcu(d, rcu);
 }
 
-/* May be called from any context, including under pgd_lock. */
+static void asi_domain_queue_destroy(struct asi_domain *d)
+{
+	INIT_WORK(&d->destroy_work, asi_domain_destroy);
+	queue_work(system_unbound_wq, &d->destroy_work);
+}
+
+/* May be called from any context that may wake a worker (pgd_lock too). */
 void asi_domain_put(struct asi_domain *d)
 {
-	if (refcount_dec_and_test(&d->ref)) {
-		INIT_WORK(&d->destroy_work, asi_domain_destroy);
-		queue_work(system_unbound_wq, &d->destroy_work);
-	}
+	if (refcount_dec_and_test(&d->ref))
+		asi_domain_queue_destroy(d);
+}
+
+static void asi_domain_put_irq_work(struct irq_work *iw)
+{
+	asi_domain_queue_destroy(container_of(iw, struct asi_domain, put_iw));
+}
+
+/*
+ * The same where waking a worker could deadlock: under the runqueue lock
+ * (switch_mm_irqs_off()), where queue_work() would take it again.
+ */
+void asi_domain_put_irq(struct asi_domain *d)
+{
+	if (refcount_dec_and_test(&d->ref))
+		irq_work_queue(&d->put_iw);
 }
 
 /**

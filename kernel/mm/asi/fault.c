@@ -203,6 +203,10 @@ static bool asi_exit_pgd_sync(pgd_t *exit_pgd)
 	for (i = 0; i < KERNEL_PGD_BOUNDARY; i++) {
 		pgd_t pgd = READ_ONCE(mm->pgd[i]);
 
+		/* With 5-level paging the slot is below the boundary. */
+		if (i == pgd_index(ASI_BASE_ADDR))
+			continue;
+
 		if (pgd_val(pgd) != pgd_val(exit_pgd[i])) {
 			WRITE_ONCE(exit_pgd[i], pgd);
 			changed = true;
@@ -282,8 +286,9 @@ static void asi_restore_exit_view(void)
 		x->own = NULL;
 		x->nr = 0;
 		write_cr3(cr3);
+		/* Maybe under the runqueue lock (switch_mm): no queue_work(). */
 		if (own)
-			asi_domain_put(own);
+			asi_domain_put_irq(own);
 	}
 }
 

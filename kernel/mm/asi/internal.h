@@ -78,6 +78,7 @@ struct asi_domain {
 	atomic_t violation_pending;
 	struct asi_violation last_violation;
 	struct irq_work violation_iw;
+	struct irq_work put_iw;		/* the last put, from any context */
 	struct work_struct violation_work;
 };
 
@@ -96,6 +97,7 @@ static inline void asi_domain_get(struct asi_domain *d)
 }
 
 void asi_domain_put(struct asi_domain *d);
+void asi_domain_put_irq(struct asi_domain *d);
 struct asi_domain *asi_task_domain(struct task_struct *tsk);
 void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 			  unsigned long address);

@@ -254,13 +254,10 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 		goto fail;
 	clone->domain = d;
 	clone->class = class;
+	/* CGROUP_ASI selects HARDENED_USERCOPY for these. */
 	if (BIT(class) & ASI_DATA_CLASSES) {
-#ifdef CONFIG_HARDENED_USERCOPY
 		clone->data_offset = src->useroffset;
 		clone->data_size = src->usersize;
-#else
-		clone->data_size = src->object_size;
-#endif
 	}
 	/* No slab exists yet: from now on they come from the pool. */
 	clone->cache->asi_clone = clone;
@@ -471,9 +468,10 @@ bool asi_addr_is_data(unsigned long addr)
  * For the interfaces that copy such an object's contents to or from a
  * caller.  They reach the object through its linkage, which the fault
  * handler serves by borrowing its page, so the data in the same page
- * would not fault: the interface asks instead.  Another domain's data is
- * counted (cross_domain) and, if current's domain enforces, refused as a
- * violation.  Returns 0 or -EFAULT.
+ * would not fault: the interface asks instead.  If current's domain
+ * enforces, another domain's data is refused as a violation (counted in
+ * cross_domain and violations); a served access was counted by the fault
+ * that reached the object.  Returns 0 or -EFAULT.
  */
 int asi_data_access(const void *obj)
 {
@@ -487,13 +485,11 @@ int asi_data_access(const void *obj)
 	rcu_read_lock();
 	mine = asi_mm_domain(current->mm);
 	owner = asi_addr_domain((unsigned long)obj);
-	if (mine && owner && mine != owner) {
+	if (mine && owner && mine != owner && READ_ONCE(mine->enforce)) {
 		atomic_long_inc(&mine->cross_domain);
-		if (READ_ONCE(mine->enforce)) {
-			atomic_long_inc(&mine->violations);
-			asi_domain_violation(mine, owner, (unsigned long)obj);
-			ret = -EFAULT;
-		}
+		atomic_long_inc(&mine->violations);
+		asi_domain_violation(mine, owner, (unsigned long)obj);
+		ret = -EFAULT;
 	}
 	rcu_read_unlock();
 	return ret;

@@ -77,17 +77,29 @@ bool asi_pipe_buf_private(const struct pipe_buffer *buf)
 	return buf->ops == &asi_pipe_buf_ops;
 }
 
+/*
+ * Copies to and from a private page, which may be another domain's: ask
+ * first, since a kernel iterator (io_uring's fixed buffers) copies with
+ * memcpy(), without the exception fixup that refuses a user copy.
+ */
 size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf, size_t bytes,
 				 struct iov_iter *i)
 {
-	return copy_to_iter(asi_page_address(buf->page) + buf->offset, bytes,
-			    i);
+	void *data = asi_page_address(buf->page);
+
+	if (asi_data_access(data))
+		return 0;
+	return copy_to_iter(data + buf->offset, bytes, i);
 }
 
 size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf, size_t offset,
 				   size_t bytes, struct iov_iter *i)
 {
-	return copy_from_iter(asi_page_address(buf->page) + offset, bytes, i);
+	void *data = asi_page_address(buf->page);
+
+	if (asi_data_access(data))
+		return 0;
+	return copy_from_iter(data + offset, bytes, i);
 }
 
 /*

@@ -146,7 +146,7 @@ static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 	b->page = page;
 	if (xa_err(xa_store(&asi_blocks, asi_block_index(phys), b, gfp))) {
 		asi_tree_unmap_block(d, phys);
-		flush_tlb_all();
+		asi_flush_all_views();
 		goto restore;
 	}
 	asi_domain_get(d);
