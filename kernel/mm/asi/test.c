@@ -14,10 +14,13 @@
  *   write ADDR BYTE  fill the page at ADDR with BYTE (plain stores)
  *   read ADDR        read 8 bytes at ADDR with a fault-tolerant load;
  *                    result: the value in hex, or the error
- *   read2 ADDR ADDR2 in one system call, read ADDR (which must succeed),
- *                    then say whether ADDR2 is mapped now and read it;
- *                    result: "VALUE MAPPED2 ERR2 VALUE2": what one served
- *                    cross-domain access leaves reachable
+ *   read2 ADDR ADDR2 [UADDR]
+ *                    in one system call, read ADDR (which must succeed),
+ *                    fault in the user page at UADDR if given, then say
+ *                    whether ADDR2 is mapped now and read it; result:
+ *                    "VALUE MAPPED2 ERR2 VALUE2": what one served
+ *                    cross-domain access leaves reachable, and that a user
+ *                    fault in between keeps it
  *   irqread ADDR     the same read from a hard interrupt (irq_work) that
  *                    interrupts the caller on its CPU
  *   kthreadread ADDR the same read from a kernel worker that runs on the
@@ -358,6 +361,7 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 	char *verb = strsep(&cmd, delims);
 	char *arg = strsep(&cmd, delims);
 	char *arg2 = strsep(&cmd, delims);
+	char *arg3 = strsep(&cmd, delims);
 	unsigned long addr, val;
 	u8 byte;
 	int err;
@@ -434,6 +438,14 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 			return -ENOENT;
 		if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
 			return -EFAULT;
+		if (arg3) {
+			unsigned long uaddr;
+			char c;
+
+			if (kstrtoul(arg3, 0, &uaddr) ||
+			    get_user(c, (char __user *)uaddr))
+				return -EINVAL;
+		}
 		mapped2 = asi_current_view_maps(addr2);
 		if (copy_from_kernel_nofault(&val2, (void *)addr2, sizeof(val2)))
 			err2 = -EFAULT;
