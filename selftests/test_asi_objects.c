@@ -927,6 +927,102 @@ out:
 	return ret;
 }
 
+#define MEMCG_MAX	(16L << 20)
+
+/*
+ * A domain's private objects are charged to its memory cgroup like
+ * ordinary ones, so memory.max holds inside a domain: a tenant filling
+ * private pipes runs into the limit (a write fails, or the OOM killer
+ * takes it), memory.peak stays within it, and all of it goes when the
+ * tenant does.
+ */
+static int test_asi_objects_memcg_limit(const char *root)
+{
+	char *cg = asi_create_domain(root, "asi_obj_memcg", 0);
+	int ret = KSFT_FAIL, rep[2] = { -1, -1 }, st;
+	long res[2] = { 0, 0 }, peak, pipes = -1;
+	char max[32];
+	pid_t pid = -1;
+
+	snprintf(max, sizeof(max), "%ld", MEMCG_MAX);
+	if (!cg || write_classes(cg, "pipe") ||
+	    (cg_read_strstr(root, "cgroup.subtree_control", "memory") &&
+	     cg_write(root, "cgroup.subtree_control", "+memory")) ||
+	    cg_write(cg, "memory.max", max) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, rep))
+		goto out;
+	pid = fork();
+	if (!pid) {
+		static char buf[65536];
+		long written = 0;
+		int err = 0, p[2];
+
+		close(rep[0]);
+		if (cg_enter_current(cg))
+			_exit(1);
+		/* Up to four times the limit, a full pipe after another. */
+		while (!err && written < 4 * MEMCG_MAX) {
+			if (pipe2(p, O_NONBLOCK)) {
+				err = errno;
+				break;
+			}
+			for (;;) {
+				ssize_t n = write(p[1], buf, sizeof(buf));
+
+				if (n > 0) {
+					written += n;
+					continue;
+				}
+				if (errno != EAGAIN)
+					err = errno;
+				break;
+			}
+		}
+		res[0] = written;
+		res[1] = err;
+		if (write(rep[1], res, sizeof(res)) != sizeof(res))
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	close(rep[1]);
+	rep[1] = -1;
+	if (read(rep[0], res, sizeof(res)) == sizeof(res)) {
+		/* Alive, holding what it got: those pipes are private. */
+		pipes = asi_stat(cg, "pipe_objects");
+	} else if (waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st) ||
+		   cg_read_key_long(cg, "memory.events", "oom_kill ") < 1) {
+		ksft_print_msg("tenant gone without an OOM kill\n");
+		goto out;
+	} else {
+		pid = -1;
+	}
+	peak = cg_read_long(cg, "memory.peak");
+	ksft_print_msg("wrote %ld bytes (errno %ld), %ld private pipe objects, peak %ld, max events %ld\n",
+		       res[0], res[1], pipes, peak,
+		       cg_read_key_long(cg, "memory.events", "max "));
+	if (peak <= 0 || peak > MEMCG_MAX ||
+	    cg_read_key_long(cg, "memory.events", "max ") < 1 ||
+	    (pid > 0 && (res[0] >= 4 * MEMCG_MAX || pipes <= 0)))
+		goto out;
+	kill_and_reap(pid);
+	pid = -1;
+	asi_destroy_domain(cg);
+	cg = NULL;
+	if (wait_domains_gone("asi_obj_memcg", "asi_obj_memcg", 400)) {
+		ksft_print_msg("domain still alive\n");
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	kill_and_reap(pid);
+	for (int i = 0; i < 2; i++)
+		if (rep[i] >= 0)
+			close(rep[i]);
+	asi_destroy_domain(cg);
+	return ret;
+}
+
 static const struct cgroup_test tests[] = {
 	T(test_asi_private_objects_file),
 	T(test_asi_objects_slab_interfaces),
@@ -935,6 +1031,7 @@ static const struct cgroup_test tests[] = {
 	T(test_asi_objects_outlive_cgroup),
 	T(test_asi_objects_stress),
 	T(test_asi_objects_fail_closed),
+	T(test_asi_objects_memcg_limit),
 };
 
 int main(int argc, char **argv)
