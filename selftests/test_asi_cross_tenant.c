@@ -135,6 +135,13 @@ static unsigned long file_addr(int fd)
 	return addr;
 }
 
+/* The directory tenants of different uids share files and sockets in. */
+static void make_workdir(void)
+{
+	mkdir(WORKDIR, 0777);
+	chmod(WORKDIR, 0777);
+}
+
 static int make_file(const char *path, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
@@ -508,8 +515,7 @@ static int run_sigio(const char *root, bool dnotify)
 	if (two_domains(root, dnotify ? "dn" : "sigio", &a, &b) ||
 	    pipe(ready) || pipe(go) || pipe(p))
 		goto out;
-	mkdir(WORKDIR, 0777);
-	chmod(WORKDIR, 0777);
+	make_workdir();
 	if (make_file(WORKDIR "/watched", 0644))
 		goto out;
 	target = dnotify ? WORKDIR : num(p[0]);
@@ -562,8 +568,7 @@ static int test_asi_cross_peercred(const char *root)
 	char *a = NULL, *b = NULL;
 	pid_t pa, pb;
 
-	mkdir(WORKDIR, 0777);
-	chmod(WORKDIR, 0777);
+	make_workdir();
 	unlink(path);
 	if (two_domains(root, "peer", &a, &b) || pipe(ready))
 		goto out;
@@ -597,8 +602,7 @@ static int test_asi_cross_scm_fput(const char *root)
 	char *a = NULL, *b = NULL;
 	pid_t pa, pb;
 
-	mkdir(WORKDIR, 0777);
-	chmod(WORKDIR, 0777);
+	make_workdir();
 	if (two_domains(root, "scm", &a, &b) ||
 	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		goto out;
@@ -790,7 +794,7 @@ static int test_asi_served_access_scope(const char *root)
 	    cg_write(owner, "asi.private_objects", ALL_CLASSES) ||
 	    pipe(report) || pipe(go))
 		goto out;
-	mkdir(WORKDIR, 0777);
+	make_workdir();
 
 	/* Domain "owner": a tenant's private struct file. */
 	holder = spawn(owner, 0, "hold-file", num(report[1]), num(go[0]), NULL);

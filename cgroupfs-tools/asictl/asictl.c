@@ -62,6 +62,12 @@ struct keyed {
 	long long val[MAX_KEYS];
 };
 
+static void __attribute__((noreturn)) try_help(void)
+{
+	fprintf(stderr, "Try 'asictl --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
 static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -69,8 +75,7 @@ static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try 'asictl --help' for more information.\n");
-	exit(EXIT_USAGE);
+	try_help();
 }
 
 static void usage(void)
@@ -578,8 +583,7 @@ static bool json_option(int argc, char **argv, int *optind_out)
 			usage();
 			break;
 		default:
-			fprintf(stderr, "Try 'asictl --help' for more information.\n");
-			exit(EXIT_USAGE);
+			try_help();
 		}
 	}
 	*optind_out = optind;
@@ -843,8 +847,7 @@ static int cmd_isolate(int argc, char **argv)
 			usage();
 			break;
 		default:
-			fprintf(stderr, "Try 'asictl --help' for more information.\n");
-			return EXIT_USAGE;
+			try_help();
 		}
 	}
 	if (argc - optind != 1)
@@ -942,8 +945,7 @@ static int cmd_run(int argc, char **argv)
 			usage();
 			break;
 		default:
-			fprintf(stderr, "Try 'asictl --help' for more information.\n");
-			return EXIT_USAGE;
+			try_help();
 		}
 	}
 	if (optind >= argc)
@@ -1198,8 +1200,7 @@ int main(int argc, char **argv)
 			printf("asictl %s\n", ASICTL_VERSION);
 			return EXIT_SUCCESS;
 		default:
-			fprintf(stderr, "Try 'asictl --help' for more information.\n");
-			return EXIT_USAGE;
+			try_help();
 		}
 	}
 	if (optind >= argc)

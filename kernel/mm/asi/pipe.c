@@ -78,16 +78,17 @@ bool asi_pipe_buf_private(const struct pipe_buffer *buf)
 }
 
 /*
- * Copies to and from a private page, which may be another domain's: ask
- * first, since a kernel iterator (io_uring's fixed buffers) copies with
- * memcpy(), without the exception fixup that refuses a user copy.
+ * Copies to and from a private page, which may be another domain's.  A
+ * user copy that may not have it faults and is refused by its exception
+ * fixup; a kernel iterator (io_uring's fixed buffers) copies with
+ * memcpy(), which has none, so that one asks first.
  */
 size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf, size_t bytes,
 				 struct iov_iter *i)
 {
 	void *data = asi_page_address(buf->page);
 
-	if (asi_data_access(data))
+	if (!user_backed_iter(i) && asi_data_access(data))
 		return 0;
 	return copy_to_iter(data + buf->offset, bytes, i);
 }
@@ -97,7 +98,7 @@ size_t asi_pipe_buf_copy_from_iter(struct pipe_buffer *buf, size_t offset,
 {
 	void *data = asi_page_address(buf->page);
 
-	if (asi_data_access(data))
+	if (!user_backed_iter(i) && asi_data_access(data))
 		return 0;
 	return copy_from_iter(data + offset, bytes, i);
 }
