@@ -6,6 +6,7 @@
 #   make kernel          build/kernel/bzImage (base + our series)
 #   make baseline-kernel build/baseline/bzImage (same base and config)
 #   make tools           build/tools/asictl
+#   make oci-runtimes    build/oci/bin/{crun,runc}: Debian's, patched for asi
 #   make install         install asictl and its man page (PREFIX, DESTDIR)
 #   make series          export our series as patches in build/series
 #   make checkpatch      checkpatch.pl --strict on the exported series
@@ -25,6 +26,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps kernel baseline-kernel selftests bench-binaries guest tools install \
+	oci-runtimes \
 	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
 
@@ -49,11 +51,14 @@ bench-binaries: deps
 tools: deps
 	@$(MAKE) -s -C cgroupfs-tools/asictl OUT=$(BUILD)/tools
 
+oci-runtimes: deps
+	@scripts/build-oci-runtimes.sh
+
 install: tools
 	@$(MAKE) -s -C cgroupfs-tools/asictl OUT=$(BUILD)/tools \
 		PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
-guest initramfs: selftests bench-binaries tools
+guest initramfs: selftests bench-binaries tools oci-runtimes
 	@scripts/mkinitramfs.sh
 
 bench: deps

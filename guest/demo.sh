@@ -141,6 +141,33 @@ show "cat /tmp/watch.log"
 step "asictl run reports a tenant asi killed, with the shell's status for SIGKILL"
 show "asictl run --enforce --name tenant-e -- sh -c 'echo read $addr > $HELPER; echo not reached'; echo status \$?"
 
+step "A crun container isolated by its own config.json"
+mkdir -p /tmp/web /tmp/evil
+jq '.root.path = "/oci/bundle/rootfs" | .process.args = ["sleep", "600"]
+	| .linux.cgroupsPath = "/containers/web"
+	| .linux.resources.unified = {"asi.isolate": "1", "asi.enforce": "1",
+				      "asi.private_objects": "cred file pipe sock netns key msg"}' \
+	/oci/bundle/config.json > /tmp/web/config.json
+show "jq -c .linux.resources /tmp/web/config.json"
+show "crun run -d --no-pivot -b /tmp/web web"
+show "crun state web | jq -c '{status, pid}'"
+show "cat $CG/containers/web/asi.isolate $CG/containers/web/asi.private_objects"
+
+step "A second container reads tenant A's secret: crun reports it killed"
+jq --arg addr "$addr" '.root.path = "/oci/bundle/rootfs"
+	| .process.args = ["sh", "-c", "echo read \($addr) > /sys/kernel/debug/asi/test; echo not reached"]
+	| .process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])
+	| .mounts += [{destination: "/sys/kernel/debug", type: "bind",
+		       source: "/sys/kernel/debug", options: ["rbind", "rw"]}]
+	| .linux.cgroupsPath = "/containers/evil"
+	| .linux.resources.unified = {"asi.isolate": "1", "asi.enforce": "1"}' \
+	/oci/bundle/config.json > /tmp/evil/config.json
+show "crun run --no-pivot -b /tmp/evil evil; echo status \$?"
+show "dmesg | grep 'asi: violation' | tail -1"
+show "crun state web | jq -r .status"
+crun delete -f web
+rmdir $CG/containers
+
 step "Clean up: when tenant A goes, its block is zeroed and returned"
 echo 1 > $CG/tenant-a/cgroup.kill
 sleep 1

@@ -27,7 +27,7 @@ fi
 # Each boot: name, run-guest options, kernel parameters.
 boots=(
 	"main||"
-	"asi-off||asi=off asi_selftests=boot_asi_off,boot_asictl_off.sh"
+	"asi-off||asi=off asi_selftests=boot_asi_off,boot_asictl_off.sh,boot_oci_off.sh"
 	# 5-level paging (LA57), as Ice Lake and later servers boot.
 	"5level|-5|asi_selftests=boot_asi_5level,test_asi_isolation,test_asi_cross_tenant,test_asi_objects"
 	# SLUB without debugging, as production runs it: per-CPU partial

@@ -8,6 +8,24 @@ pkgs=(
 	ccache rsync kmod python3 perl git
 	qemu-system-x86 busybox-static stress-ng jq cgroup-tools
 	gnuplot-nox
+	# Debian's crun and runc, rebuilt from source with our patches
+	# (scripts/build-oci-runtimes.sh): their build dependencies.
+	dpkg-dev fakeroot debhelper automake autoconf libtool pkgconf gperf
+	go-md2man libcap-dev libseccomp-dev libsystemd-dev libyajl-dev
+	golang-github-opencontainers-image-spec-dev
+	golang-github-opencontainers-specs-dev
+	dh-golang golang-any golang-dbus-dev
+	golang-github-checkpoint-restore-go-criu-dev
+	golang-github-cilium-ebpf-dev golang-github-containerd-console-dev
+	golang-github-coreos-go-systemd-dev
+	golang-github-cyphar-filepath-securejoin-dev
+	golang-github-docker-go-units-dev golang-github-moby-sys-dev
+	golang-github-mrunalp-fileutils-dev
+	golang-github-opencontainers-selinux-dev
+	golang-github-seccomp-libseccomp-golang-dev
+	golang-github-sirupsen-logrus-dev golang-github-urfave-cli-dev
+	golang-github-vishvananda-netlink-dev golang-gocapability-dev
+	golang-golang-x-net-dev golang-google-protobuf-dev
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the guest initramfs (build/guest/initramfs.cpio.gz): busybox-static,
-# guest/init and its scripts, our selftest and bench binaries, asictl, and
-# stress-ng and jq with the shared libraries they need.  gen_init_cpio from the
+# guest/init and its scripts, our selftest and bench binaries, asictl, crun
+# and runc with an OCI bundle, and stress-ng and jq with the shared libraries
+# they need.  gen_init_cpio from the
 # kernel source writes the archive, so no root is needed for device nodes.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -34,10 +35,15 @@ add_file() { # guest-path host-path mode
 	add_dir "$(dirname "$1")"
 	entries+=("file $1 $2 $3 0 0")
 }
-# A host binary plus every shared library it loads, at the same paths.
-add_elf() {
+add_slink() { # guest-path target
+	add_dir "$(dirname "$1")"
+	entries+=("slink $1 $2 777 0 0")
+}
+# A host binary plus every shared library it loads, at the same paths (or
+# the binary at guest-path, if given).
+add_elf() { # host-path [guest-path]
 	local bin=$1 lib
-	add_file "$bin" "$(readlink -f "$bin")" 755
+	add_file "${2:-$bin}" "$(readlink -f "$bin")" 755
 	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
 		add_file "$lib" "$(readlink -f "$lib")" 755
 	done
@@ -56,6 +62,20 @@ add_file /usr/sbin/asictl "$BUILD/tools/asictl" 755
 for tool in cgcreate cgset cgget cgexec cgclassify cgdelete lscgroup \
 	    cgconfigparser; do
 	add_elf "$(command -v "$tool" || echo "/usr/sbin/$tool")"
+done
+# The OCI runtimes, built from Debian's sources with our patches, and a
+# bundle for them: a busybox root filesystem and the runtime's default
+# config.json, which the tests adapt with jq.
+add_elf "$BUILD/oci/bin/crun" /usr/bin/crun
+add_elf "$BUILD/oci/bin/runc" /usr/sbin/runc
+add_file /oci/bundle/config.json "$BUILD/oci/bundle/config.json" 644
+add_file /oci/bundle/rootfs/bin/busybox "$busybox" 755
+for applet in sh cat echo sleep ls mkdir test true false id grep head \
+	      tail sed tr wc kill ps mount; do
+	add_slink "/oci/bundle/rootfs/bin/$applet" busybox
+done
+for d in dev proc sys tmp share; do
+	add_dir "/oci/bundle/rootfs/$d"
 done
 for d in selftests bench; do
 	[ -d "$BUILD/$d" ] || continue
