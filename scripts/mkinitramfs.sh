@@ -70,7 +70,7 @@ add_elf "$BUILD/oci/bin/crun" /usr/bin/crun
 add_elf "$BUILD/oci/bin/runc" /usr/sbin/runc
 add_file /oci/bundle/config.json "$BUILD/oci/bundle/config.json" 644
 add_file /oci/bundle/rootfs/bin/busybox "$busybox" 755
-for applet in sh cat echo sleep ls mkdir test true false id grep head \
+for applet in sh cat echo sleep ls mkdir touch test true false id grep head \
 	      tail sed tr wc kill ps mount; do
 	add_slink "/oci/bundle/rootfs/bin/$applet" busybox
 done
