@@ -148,9 +148,9 @@ jq '.root.path = "/oci/bundle/rootfs" | .process.args = ["sleep", "600"]
 	| .linux.resources.unified = {"asi.isolate": "1", "asi.enforce": "1",
 				      "asi.private_objects": "cred file pipe sock netns key msg"}' \
 	/oci/bundle/config.json > /tmp/web/config.json
-show "jq -c .linux.resources /tmp/web/config.json"
+show "jq -M -c .linux.resources.unified /tmp/web/config.json"
 show "crun run -d --no-pivot -b /tmp/web web"
-show "crun state web | jq -c '{status, pid}'"
+show "crun state web | jq -M -c '{status, pid}'"
 show "cat $CG/containers/web/asi.isolate $CG/containers/web/asi.private_objects"
 
 step "A second container reads tenant A's secret: crun reports it killed"
@@ -162,9 +162,12 @@ jq --arg addr "$addr" '.root.path = "/oci/bundle/rootfs"
 	| .linux.cgroupsPath = "/containers/evil"
 	| .linux.resources.unified = {"asi.isolate": "1", "asi.enforce": "1"}' \
 	/oci/bundle/config.json > /tmp/evil/config.json
+show "crun create --no-pivot -b /tmp/evil evil; crun start evil; sleep 1"
+show "crun state evil | jq -M -r .status"
+show "grep violations $CG/containers/evil/asi.events"
+show "crun delete evil"
 show "crun run --no-pivot -b /tmp/evil evil; echo status \$?"
-show "dmesg | grep 'asi: violation' | tail -1"
-show "crun state web | jq -r .status"
+show "crun state web | jq -M -r .status"
 crun delete -f web
 rmdir $CG/containers
 
