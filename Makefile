@@ -7,6 +7,8 @@
 #   make baseline-kernel build/baseline/bzImage (same base and config)
 #   make tools           build/tools/asictl
 #   make oci-runtimes    build/oci/bin/{crun,runc}: Debian's, patched for asi
+#   make systemd         build/systemd/root: Debian's systemd, patched for asi
+#   make vm-systemd      the guest with our systemd as PID 1 and a shell
 #   make install         install asictl and its man page (PREFIX, DESTDIR)
 #   make series          export our series as patches in build/series
 #   make checkpatch      checkpatch.pl --strict on the exported series
@@ -26,7 +28,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps kernel baseline-kernel selftests bench-binaries guest tools install \
-	oci-runtimes \
+	oci-runtimes systemd vm-systemd \
 	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
 
@@ -54,11 +56,14 @@ tools: deps
 oci-runtimes: deps
 	@scripts/build-oci-runtimes.sh
 
+systemd: deps
+	@scripts/build-systemd.sh
+
 install: tools
 	@$(MAKE) -s -C cgroupfs-tools/asictl OUT=$(BUILD)/tools \
 		PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
-guest initramfs: selftests bench-binaries tools oci-runtimes
+guest initramfs: selftests bench-binaries tools oci-runtimes systemd
 	@scripts/mkinitramfs.sh
 
 bench: deps
@@ -75,6 +80,9 @@ check: deps
 
 vm: kernel guest
 	@scripts/run-guest.sh -m shell
+
+vm-systemd: kernel guest
+	@scripts/run-systemd-guest.sh
 
 demo: kernel guest
 	@scripts/run-guest.sh -m demo -t 600 -l $(BUILD)/logs/demo

@@ -26,6 +26,10 @@ pkgs=(
 	golang-github-sirupsen-logrus-dev golang-github-urfave-cli-dev
 	golang-github-vishvananda-netlink-dev golang-gocapability-dev
 	golang-golang-x-net-dev golang-google-protobuf-dev
+	# Debian's systemd, rebuilt with our patches for the systemd guest
+	# (scripts/build-systemd.sh), and the system bus it uses there.
+	meson ninja-build gperf libmount-dev libcrypt-dev libcap-dev
+	python3-jinja2 patchelf dbus-daemon dbus-system-bus-common
 )
 
 missing=()

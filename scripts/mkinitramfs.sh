@@ -1,8 +1,8 @@
 #!/bin/bash
 # Build the guest initramfs (build/guest/initramfs.cpio.gz): busybox-static,
 # guest/init and its scripts, our selftest and bench binaries, asictl, crun
-# and runc with an OCI bundle, and stress-ng and jq with the shared libraries
-# they need.  gen_init_cpio from the
+# and runc with an OCI bundle, our patched systemd for the systemd guest, and
+# stress-ng and jq with the shared libraries they need.  gen_init_cpio from the
 # kernel source writes the archive, so no root is needed for device nodes.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -50,6 +50,11 @@ add_elf() { # host-path [guest-path]
 }
 
 add_file /bin/busybox "$busybox" 755
+# Every applet at its usual path, for what starts without guest/init
+# (systemd as PID 1).
+for applet in $("$busybox" --list-full); do
+	[ "$applet" = bin/busybox ] || add_slink "/$applet" /bin/busybox
+done
 add_file /init "$TOP/guest/init" 755
 for f in "$TOP"/guest/*.sh; do
 	[ -e "$f" ] && add_file "/guest/$(basename "$f")" "$f" 755
@@ -77,6 +82,28 @@ done
 for d in dev proc sys tmp share; do
 	add_dir "/oci/bundle/rootfs/$d"
 done
+# systemd for the systemd guest (booted with rdinit=/usr/lib/systemd/systemd):
+# everything build-systemd.sh staged, and the system libraries it loads (not
+# the host's own libsystemd-shared, which has the same name as ours).
+sdroot=$BUILD/systemd/root
+while IFS= read -r f; do
+	rel=${f#"$sdroot"}
+	if [ -L "$f" ]; then
+		add_slink "$rel" "$(readlink "$f")"
+		continue
+	fi
+	add_file "$rel" "$f" "$(stat -c %a "$f")"
+	for lib in $(LD_LIBRARY_PATH=$sdroot/usr/lib/x86_64-linux-gnu/systemd ldd "$f" 2>/dev/null |
+		     grep -o '/[^ ]*' | grep -v '/systemd/'); do
+		add_file "$lib" "$(readlink -f "$lib")" 755
+	done
+done < <(find "$sdroot" \( -type f -o -type l \) | sort)
+add_elf "$(command -v dbus-daemon)"
+add_file /usr/share/dbus-1/system.conf /usr/share/dbus-1/system.conf 644
+add_dir /usr/share/dbus-1/system-services
+add_file /etc/passwd "$TOP/guest/systemd/passwd" 644
+add_file /etc/group "$TOP/guest/systemd/group" 644
+add_file /etc/os-release "$TOP/guest/systemd/os-release" 644
 for d in selftests bench; do
 	[ -d "$BUILD/$d" ] || continue
 	for f in "$BUILD/$d"/*; do

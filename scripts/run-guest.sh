@@ -2,9 +2,11 @@
 # Boot a kernel with the guest initramfs under QEMU TCG.
 #
 #   run-guest.sh [-k bzImage] [-m mode] [-t seconds] [-l logdir] [-a append]
-#                [-p on|off] [-5] [-I icount-shift] [-- extra qemu args]
+#                [-p on|off] [-5] [-I icount-shift] [-j job] [-- extra qemu args]
 #
-# mode is check, demo, bench or shell (the default, interactive).  PTI is
+# mode is check, demo, bench or shell (the default, interactive), or systemd:
+# our systemd as PID 1, running the shell script given with -j as root once
+# the system is up (interactive, with a shell, without -j).  PTI is
 # forced on by default (-p): the emulated CPU does not need it, but asi
 # must be tested beside it; the benchmarks also measure it off.  The guest
 # uses 4-level paging unless -5 lets it use the emulated CPU's LA57.  In the
@@ -22,9 +24,10 @@ timeout=600
 logdir=
 append=
 icount=
+job=
 pti=on
 paging=no5lvl
-while getopts "k:m:t:l:a:p:5I:" opt; do
+while getopts "k:m:t:l:a:p:5I:j:" opt; do
 	case "$opt" in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
@@ -34,7 +37,8 @@ while getopts "k:m:t:l:a:p:5I:" opt; do
 	p) pti=$OPTARG ;;
 	5) paging= ;;
 	I) icount=$OPTARG ;;
-	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-5] [-I icount-shift]" ;;
+	j) job=$OPTARG ;;
+	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-5] [-I icount-shift] [-j job]" ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -45,12 +49,27 @@ initrd=$BUILD/guest/initramfs.cpio.gz
 
 cmdline="console=ttyS0,115200 $paging panic=-1 pti=$pti asi_guest=$mode $append"
 [ "$mode" = demo ] && cmdline+=" loglevel=4"
+if [ "$mode" = systemd ]; then
+	cmdline+=" rdinit=/usr/lib/systemd/systemd systemd.show_status=1"
+	if [ -n "$job" ]; then
+		# The job rides in a second cpio archive after the guest's:
+		# the kernel unpacks both into the same root.
+		[ -f "$job" ] || die "no job script at $job"
+		[ -n "$logdir" ] || logdir=$BUILD/logs/systemd
+		mkdir -p "$logdir"
+		printf 'dir /etc 755 0 0\nfile /etc/asi-job %s 755 0 0\n' \
+			"$(readlink -f "$job")" > "$logdir/job.list"
+		{ cat "$initrd"; "$BUILD/tools/gen_init_cpio" "$logdir/job.list" | gzip -1; } \
+			> "$logdir/initrd.cpio.gz"
+		initrd=$logdir/initrd.cpio.gz
+	fi
+fi
 qemu=(qemu-system-x86_64 -machine pc -accel tcg -cpu max -smp 2 -m 2G
       -kernel "$kernel" -initrd "$initrd" -no-reboot -nodefaults
       -display none)
 [ -n "$icount" ] && qemu+=(-icount "shift=$icount,sleep=off")
 
-if [ "$mode" = shell ]; then
+if [ "$mode" = shell ] || { [ "$mode" = systemd ] && [ -z "$job" ]; }; then
 	exec "${qemu[@]}" -append "$cmdline" -serial mon:stdio -serial null "$@"
 fi
 
