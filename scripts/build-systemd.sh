@@ -6,7 +6,7 @@
 # at the paths Debian installs them to, plus the guest's unit files
 # (guest/systemd/system).  Only those targets are compiled (with ccache), from
 # a configuration with every optional feature the guest does not use turned
-# off.  A build is kept by the hash of the version, the patches and this
+# off, and busybox's mount.  A build is kept by the hash of the version, the patches and this
 # script: unchanged inputs, no rebuild.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -48,7 +48,8 @@ if [ "$(cat "$out/.key" 2>/dev/null)" != "$key" ] || [ ! -x "$root/usr/lib/syste
 		--buildtype=release -Dmode=release -Dtests=false \
 		-Dsplit-usr=false -Dsplit-bin=false -Dstandalone-binaries=false \
 		-Dinstall-tests=false -Dcreate-log-dirs=false \
-		-Dfirst-boot-full-preset=false "${opts[@]}" > "$out/setup.log" 2>&1 ||
+		-Dfirst-boot-full-preset=false -Dmount-path=/bin/mount \
+		-Dumount-path=/bin/umount "${opts[@]}" > "$out/setup.log" 2>&1 ||
 		{ tail -20 "$out/setup.log" >&2; die "meson setup failed (log: $out/setup.log)"; }
 	ninja -C "$out/obj" -j"$JOBS" systemd systemd-journald systemd-shutdown \
 		systemctl systemd-run journalctl > "$out/build.log" 2>&1 ||
@@ -84,7 +85,7 @@ for u in basic.target sysinit.target sockets.target timers.target paths.target \
 	 multi-user.target shutdown.target umount.target final.target \
 	 poweroff.target reboot.target halt.target exit.target \
 	 systemd-poweroff.service systemd-reboot.service systemd-halt.service \
-	 systemd-exit.service; do
+	 systemd-exit.service sys-kernel-debug.mount; do
 	install -m 644 "$out/src/units/$u" "$units/$u"
 done
 install -m 644 "$TOP"/guest/systemd/system/* "$units/"

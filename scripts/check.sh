@@ -33,6 +33,10 @@ boots=(
 	# SLUB without debugging, as production runs it: per-CPU partial
 	# slabs and fast paths that the debug checks of the main boot bypass.
 	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"
+	# Our systemd as PID 1 (scripts/run-systemd-guest.sh), with asi and
+	# with asi=off.
+	"systemd|-m systemd -j $TOP/selftests/run_selftests.sh|asi_selftests=systemd_isolate.sh"
+	"systemd-asi-off|-m systemd -j $TOP/selftests/run_selftests.sh|asi=off asi_selftests=boot_systemd_off.sh"
 )
 results=() consoles=() finished=--finished
 for boot in "${boots[@]}"; do
