@@ -86,6 +86,10 @@ vm-systemd: kernel guest
 
 demo: kernel guest
 	@scripts/run-guest.sh -m demo -t 600 -l $(BUILD)/logs/demo
+	@echo; echo "### A second boot: our systemd as PID 1"
+	@scripts/run-systemd-guest.sh -t 600 -l $(BUILD)/logs/demo-systemd guest/demo-systemd.sh; \
+		rc=$$?; sed -n '/^ASI-JOB-BEGIN/,/^ASI-JOB-END/{/^ASI-JOB-/d;p}' \
+		$(BUILD)/logs/demo-systemd/results.log; exit $$rc
 
 series: deps
 	@scripts/export-series.sh

@@ -2,7 +2,9 @@
 # Build Debian 12's systemd, at the version in cgroupfs-tools/systemd/VERSION,
 # with the patches of cgroupfs-tools/systemd/ (in name order), for the systemd
 # guest: PID 1, journald, systemd-shutdown, systemctl, systemd-run and
-# journalctl with their two shared libraries, staged under build/systemd/root
+# journalctl with their two shared libraries, and systemd's own tests of what
+# the patches touch (test-cgroup-mask, test-cgroup-util), staged under
+# build/systemd/root
 # at the paths Debian installs them to, plus the guest's unit files
 # (guest/systemd/system).  Only those targets are compiled (with ccache), from
 # a configuration with every optional feature the guest does not use turned
@@ -16,6 +18,7 @@ out=$BUILD/systemd
 root=$out/root
 version=$(sed -n '1{s/[[:space:]]*$//;p}' "$SD/VERSION")
 libdir=/usr/lib/x86_64-linux-gnu/systemd
+tests="test-cgroup-mask test-cgroup-util"
 
 # Debian's python3 (meson and the build's generators need its jinja2).
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin
@@ -45,14 +48,14 @@ if [ "$(cat "$out/.key" 2>/dev/null)" != "$key" ] || [ ! -x "$root/usr/lib/syste
 	rm -rf "$out/obj"
 	export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_COMPILERCHECK=content
 	CC="ccache gcc" meson setup "$out/obj" "$out/src" --prefix=/usr \
-		--buildtype=release -Dmode=release -Dtests=false \
+		--buildtype=release -Dmode=release -Dtests=true \
 		-Dsplit-usr=false -Dsplit-bin=false -Dstandalone-binaries=false \
 		-Dinstall-tests=false -Dcreate-log-dirs=false \
 		-Dfirst-boot-full-preset=false -Dmount-path=/bin/mount \
 		-Dumount-path=/bin/umount "${opts[@]}" > "$out/setup.log" 2>&1 ||
 		{ tail -20 "$out/setup.log" >&2; die "meson setup failed (log: $out/setup.log)"; }
 	ninja -C "$out/obj" -j"$JOBS" systemd systemd-journald systemd-shutdown \
-		systemctl systemd-run journalctl > "$out/build.log" 2>&1 ||
+		systemctl systemd-run journalctl $tests > "$out/build.log" 2>&1 ||
 		{ grep -B2 -A8 -m3 'error:' "$out/build.log" >&2; die "build failed (log: $out/build.log)"; }
 
 	rm -rf "$root"
@@ -65,9 +68,21 @@ if [ "$(cat "$out/.key" 2>/dev/null)" != "$key" ] || [ ! -x "$root/usr/lib/syste
 	for b in systemctl systemd-run journalctl; do
 		install -m 755 "$out/obj/$b" "$root/usr/bin/$b"
 	done
+	# systemd's own tests of what the patches touch, with their units,
+	# run in the guest (SYSTEMD_TEST_DATA=/usr/lib/systemd/tests/testdata).
+	install -d "$root/usr/lib/systemd/tests/testdata/units"
+	for b in $tests; do
+		install -m 755 "$out/obj/$b" "$root/usr/lib/systemd/tests/$b"
+	done
+	for u in parent.slice parent-deep.slice son.service daughter.service \
+		 grandchild.service nomem.slice nomemleaf.service isolated.slice \
+		 isolated-leaf.service isolate-bad.service; do
+		install -m 644 "$out/src/test/units/$u" "$root/usr/lib/systemd/tests/testdata/units/"
+	done
 	# Where Debian's own build points them (meson install would rewrite
 	# the build tree's $ORIGIN paths the same way).
-	for f in "$root"/usr/lib/systemd/* "$root"/usr/bin/* "$root$libdir"/*; do
+	for f in "$root"/usr/lib/systemd/systemd* "$root"/usr/bin/* "$root$libdir"/* \
+		 "$root"/usr/lib/systemd/tests/test-*; do
 		patchelf --set-rpath "$libdir" "$f"
 	done
 	echo "$key" > "$out/.key"

@@ -19,7 +19,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 
 result() { # status description
 	n=$((n + 1))
@@ -188,6 +188,16 @@ note "$out"
 echo "$out" | grep -q "Invalid object class list" || bad=1
 result $bad "systemd-run refuses Isolate=maybe and an unknown class with a message"
 
-rm -f "$UNITS"/asi-*
+# systemd's own unit tests of what the patch touches, with systemd booted.
+bad=0
+for t in test-cgroup-mask test-cgroup-util; do
+	SYSTEMD_TEST_DATA=/usr/lib/systemd/tests/testdata \
+		/usr/lib/systemd/tests/$t > "$W/$t.log" 2>&1 || { note "$t failed"; bad=1; }
+	grep -i "skipping" "$W/$t.log" >> "$OUT" && { note "$t skipped cases"; bad=1; }
+done
+tail -5 "$W/test-cgroup-mask.log" >> "$OUT"
+result $bad "systemd's test-cgroup-mask (isolate_mask, asi_object_classes, cg_mask_to_string) and test-cgroup-util pass"
+
+rm -f "$UNITS"/asi-* "$UNITS"/tenant-web.slice
 systemctl daemon-reload
 [ "$failed" -eq 0 ]
