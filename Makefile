@@ -5,6 +5,7 @@
 #   make vm              the guest with an interactive shell
 #   make kernel          build/kernel/bzImage (base + our series)
 #   make baseline-kernel build/baseline/bzImage (same base and config)
+#   make deb             build/deb/asi/linux-image-*.deb (bindeb-pkg)
 #   make tools           build/tools/asictl
 #   make oci-runtimes    build/oci/bin/{crun,runc}: Debian's, patched for asi
 #   make systemd         build/systemd/root: Debian's systemd, patched for asi
@@ -28,7 +29,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps kernel baseline-kernel selftests bench-binaries guest tools install \
-	oci-runtimes systemd vm-systemd \
+	oci-runtimes systemd vm-systemd deb \
 	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
 
@@ -42,6 +43,9 @@ kernel: deps
 
 baseline-kernel: deps
 	@scripts/build-kernel.sh baseline
+
+deb: deps
+	@scripts/build-kernel.sh asi deb
 
 selftests: deps
 	@scripts/fetch-base.sh

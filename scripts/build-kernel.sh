@@ -2,11 +2,14 @@
 # Build one kernel flavour: "asi" (base + our series) or "baseline" (the
 # pristine base).  Both use kernel/configs/guest.config on top of
 # tinyconfig; asi adds kernel/configs/asi.config.  The bzImage is left at
-# build/kernel/bzImage or build/baseline/bzImage.
+# build/kernel/bzImage or build/baseline/bzImage.  With "deb" after the
+# flavour, also the Debian package of that kernel (bindeb-pkg) in
+# build/deb/<flavour>/, with its image unpacked under root/.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 flavour=${1:-asi}
+deb=${2:-}
 flavour_dirs "$flavour"
 
 "$TOP/scripts/deps.sh"
@@ -64,3 +67,25 @@ cp "$OBJ/.config" "$IMAGE_DIR/config"
 cp "$OBJ/System.map" "$IMAGE_DIR/System.map"
 mv "$IMAGE_DIR/bzImage.tmp" "$IMAGE_DIR/bzImage"
 echo "build-kernel: $IMAGE_DIR/bzImage"
+
+[ "$deb" = deb ] || exit 0
+# bindeb-pkg leaves its packages beside the object directory.
+debdir=$BUILD/deb/$flavour
+release=$("${kmake[@]}" kernelrelease)
+pkg=$(dirname "$OBJ")/linux-image-${release}_${release}-asi1_amd64.deb
+if [ ! -f "$pkg" ] || [ "$OBJ/arch/x86/boot/bzImage" -nt "$pkg" ]; then
+	echo "build-kernel: packaging $flavour ($release)"
+	"${kmake[@]}" KDEB_PKGVERSION="$release-asi1" bindeb-pkg > "$OBJ/deb.log" 2>&1 ||
+		{ tail -20 "$OBJ/deb.log" >&2; die "bindeb-pkg failed (log: $OBJ/deb.log)"; }
+fi
+rm -rf "$debdir"
+mkdir -p "$debdir"
+cp "$pkg" "$debdir/"
+dpkg-deb -x "$pkg" "$debdir/root"
+# Fixed names for the tests: the package, its release, its image and the
+# image's checksum.
+ln -f "$debdir/$(basename "$pkg")" "$debdir/linux-image.deb"
+echo "$release" > "$debdir/release"
+ln -s "root/boot/vmlinuz-$release" "$debdir/vmlinuz"
+(cd "$debdir/root/boot" && sha256sum "vmlinuz-$release") > "$debdir/vmlinuz.sha256"
+echo "build-kernel: $debdir/$(basename "$pkg")"

@@ -14,8 +14,8 @@ host=$("$TOP/scripts/host-tests.sh" 2>&1)
 echo "$host"
 read -r hp hf hs < <(echo "$host" | sed -n 's/^host: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
 
-echo "== building the asi kernel and the guest"
-make -C "$TOP" -s kernel guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+echo "== building the asi kernel, its Debian package and the guest"
+make -C "$TOP" -s kernel guest deb || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 echo "== checkpatch --strict on the series"
 if "$TOP/scripts/checkpatch.sh"; then
@@ -37,6 +37,10 @@ boots=(
 	# with asi=off.
 	"systemd|-m systemd -j $TOP/selftests/run_selftests.sh|asi_selftests=systemd_isolate.sh"
 	"systemd-asi-off|-m systemd -j $TOP/selftests/run_selftests.sh|asi=off asi_selftests=boot_systemd_off.sh"
+	# Our kernel's Debian package (make deb): dpkg -i in the systemd
+	# guest, then a boot of the image it installs.
+	"deb-install|-m systemd -j $TOP/selftests/run_selftests.sh -f $BUILD/deb/asi/linux-image.deb -f $BUILD/deb/asi/vmlinuz.sha256|asi_selftests=systemd_deb.sh"
+	"deb-boot|-m systemd -k $BUILD/deb/asi/vmlinuz -j $TOP/selftests/run_selftests.sh -f $BUILD/deb/asi/release|asi_selftests=systemd_deb_boot.sh"
 )
 results=() consoles=() finished=--finished
 for boot in "${boots[@]}"; do

@@ -101,6 +101,19 @@ done < <(find "$sdroot" \( -type f -o -type l \) | sort)
 add_elf "$(command -v dbus-daemon)"
 add_file /usr/share/dbus-1/system.conf /usr/share/dbus-1/system.conf 644
 add_dir /usr/share/dbus-1/system-services
+# dpkg, to install our kernel's Debian package in the systemd guest, with
+# an empty package database.
+for tool in dpkg dpkg-deb dpkg-query dpkg-split; do
+	add_elf "$(command -v "$tool")"
+done
+# dpkg-deb runs GNU tar (busybox's lacks its options).
+add_elf "$(command -v tar)" /bin/tar
+add_file /sbin/ldconfig "$(readlink -f /sbin/ldconfig)" 755
+for d in info updates triggers alternatives; do
+	add_dir "/var/lib/dpkg/$d"
+done
+add_file /var/lib/dpkg/status /dev/null 644
+add_file /var/lib/dpkg/available /dev/null 644
 add_file /etc/passwd "$TOP/guest/systemd/passwd" 644
 add_file /etc/group "$TOP/guest/systemd/group" 644
 add_file /etc/os-release "$TOP/guest/systemd/os-release" 644
@@ -110,6 +123,20 @@ for d in selftests bench; do
 		[ -f "$f" ] && [ -x "$f" ] && add_file "/$d/$(basename "$f")" "$f" 755
 	done
 done
+
+# A real binary at a path where busybox has an applet (dpkg) replaces it.
+declare -A real=()
+for e in "${entries[@]}"; do
+	set -- $e
+	[ "$1" = file ] && real[$2]=1
+done
+kept=()
+for e in "${entries[@]}"; do
+	set -- $e
+	[ "$1" = slink ] && [ -n "${real[$2]:-}" ] && continue
+	kept+=("$e")
+done
+entries=("${kept[@]}")
 
 {
 	echo "dir /dev 755 0 0"

@@ -2,11 +2,13 @@
 # Boot a kernel with the guest initramfs under QEMU TCG.
 #
 #   run-guest.sh [-k bzImage] [-m mode] [-t seconds] [-l logdir] [-a append]
-#                [-p on|off] [-5] [-I icount-shift] [-j job] [-- extra qemu args]
+#                [-p on|off] [-5] [-I icount-shift] [-j job [-f file]...]
+#                [-- extra qemu args]
 #
 # mode is check, demo, bench or shell (the default, interactive), or systemd:
 # our systemd as PID 1, running the shell script given with -j as root once
-# the system is up (interactive, with a shell, without -j).  PTI is
+# the system is up (interactive, with a shell, without -j); each -f file
+# goes along to /var/lib/asi-job/ in the guest.  PTI is
 # forced on by default (-p): the emulated CPU does not need it, but asi
 # must be tested beside it; the benchmarks also measure it off.  The guest
 # uses 4-level paging unless -5 lets it use the emulated CPU's LA57.  In the
@@ -25,9 +27,10 @@ logdir=
 append=
 icount=
 job=
+files=()
 pti=on
 paging=no5lvl
-while getopts "k:m:t:l:a:p:5I:j:" opt; do
+while getopts "k:m:t:l:a:p:5I:j:f:" opt; do
 	case "$opt" in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
@@ -38,7 +41,8 @@ while getopts "k:m:t:l:a:p:5I:j:" opt; do
 	5) paging= ;;
 	I) icount=$OPTARG ;;
 	j) job=$OPTARG ;;
-	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-5] [-I icount-shift] [-j job]" ;;
+	f) files+=("$OPTARG") ;;
+	*) die "usage: run-guest.sh [-k bzImage] [-m mode] [-t sec] [-l logdir] [-a append] [-p on|off] [-5] [-I icount-shift] [-j job [-f file]...]" ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -57,8 +61,14 @@ if [ "$mode" = systemd ]; then
 		[ -f "$job" ] || die "no job script at $job"
 		[ -n "$logdir" ] || logdir=$BUILD/logs/systemd
 		mkdir -p "$logdir"
-		printf 'dir /etc 755 0 0\nfile /etc/asi-job %s 755 0 0\n' \
-			"$(readlink -f "$job")" > "$logdir/job.list"
+		{
+			printf 'dir /etc 755 0 0\nfile /etc/asi-job %s 755 0 0\n' "$(readlink -f "$job")"
+			printf 'dir /var 755 0 0\ndir /var/lib 755 0 0\ndir /var/lib/asi-job 755 0 0\n'
+			for f in "${files[@]}"; do
+				[ -f "$f" ] || die "no file $f for the job"
+				printf 'file /var/lib/asi-job/%s %s 644 0 0\n' "$(basename "$f")" "$(readlink -f "$f")"
+			done
+		} > "$logdir/job.list"
 		{ cat "$initrd"; "$BUILD/tools/gen_init_cpio" "$logdir/job.list" | gzip -1; } \
 			> "$logdir/initrd.cpio.gz"
 		initrd=$logdir/initrd.cpio.gz
