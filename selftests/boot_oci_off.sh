@@ -6,46 +6,35 @@
 # runtime names the key, its command never runs, no cgroup is left behind;
 # without the key the same container runs.
 
-CG=/sys/fs/cgroup
-n=0
-failed=0
-echo "TAP version 13"
-echo "1..4"
+. "$(dirname "$0")/asi_tap.sh"
 
-mkdir -p /tmp/oci-off/share
+CG=/sys/fs/cgroup
+B=/tmp/oci-off
+ktap_print_header
+ktap_set_plan 4
+
+mkdir -p "$B/share"
 for rt in crun runc; do
-	n=$((n + 1))
 	jq --arg cg "/oci-off-$rt" '.root.path = "/oci/bundle/rootfs"
 		| .process.args = ["touch", "/share/ran"]
 		| .linux.cgroupsPath = $cg
 		| .linux.resources.unified = {"asi.isolate": "1"}
 		| .mounts += [{ destination: "/share", type: "bind",
 			source: "/tmp/oci-off/share", options: ["rbind", "rw"] }]' \
-		/oci/bundle/config.json > /tmp/oci-off/config.json
-	"$rt" run --no-pivot -b /tmp/oci-off "off-$rt" > /tmp/oci-off/out 2>&1
+		/oci/bundle/config.json > "$B/config.json"
+	"$rt" run --no-pivot -b "$B" "off-$rt" > "$B/out" 2>&1
 	st=$?
-	if [ $st -ne 0 ] && grep -q "asi" /tmp/oci-off/out &&
-	   [ ! -e /tmp/oci-off/share/ran ] && [ ! -d "$CG/oci-off-$rt" ]; then
-		echo "ok $n $rt: a container asking for asi.isolate does not start (exit $st)"
-	else
-		echo "not ok $n $rt: exit $st"
-		failed=$((failed + 1))
-	fi
-	sed 's/^/# /' /tmp/oci-off/out
+	sed 's/^/# /' "$B/out"
+	[ $st -ne 0 ] && grep -q "asi" "$B/out" && [ ! -e "$B/share/ran" ] &&
+		[ ! -d "$CG/oci-off-$rt" ]
+	result $? "$rt: a container asking for asi.isolate does not start (exit $st)"
 	"$rt" delete -f "off-$rt" > /dev/null 2>&1
 
 	# The same container without the key runs: the refusal was asi's.
-	n=$((n + 1))
-	jq 'del(.linux.resources.unified)' /tmp/oci-off/config.json > /tmp/oci-off/plain.json &&
-		mv /tmp/oci-off/plain.json /tmp/oci-off/config.json
-	if "$rt" run --no-pivot -b /tmp/oci-off "off-$rt" > /tmp/oci-off/out 2>&1 &&
-	   [ -e /tmp/oci-off/share/ran ]; then
-		echo "ok $n $rt: without asi.isolate the same container runs"
-	else
-		echo "not ok $n $rt: the control container did not run"
-		sed 's/^/# /' /tmp/oci-off/out
-		failed=$((failed + 1))
-	fi
-	rm -f /tmp/oci-off/share/ran
+	jq 'del(.linux.resources.unified)' "$B/config.json" > "$B/plain.json" &&
+		mv "$B/plain.json" "$B/config.json"
+	"$rt" run --no-pivot -b "$B" "off-$rt" >> "$OUT" 2>&1 && [ -e "$B/share/ran" ]
+	result $? "$rt: without asi.isolate the same container runs"
+	rm -f "$B/share/ran"
 done
-[ "$failed" -eq 0 ]
+ktap_finished

@@ -12,28 +12,15 @@
 # slice makes one domain of its services; bad values make the unit fail to
 # load.  The reads use the asi test helper, the stand-in for a kernel bug.
 
+. "$(dirname "$0")/asi_tap.sh"
+
 CG=/sys/fs/cgroup
 UNITS=/run/systemd/system
 W=/run/asi-sd
-OUT=$W/out
-n=0
-failed=0
 
-echo "TAP version 13"
-echo "1..10"
+ktap_print_header
+ktap_set_plan 11
 
-result() { # status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		sed 's/^/# /' "$OUT"
-	fi
-	: > "$OUT"
-}
-note() { echo "$*" >> "$OUT"; }
 is() { # file expected
 	[ "$(cat "$1" 2>&1)" = "$2" ] || { note "$1 is '$(cat "$1" 2>&1)', not '$2'"; return 1; }
 }
@@ -51,7 +38,6 @@ unit() { # name, then the [Service] (or whole) body on stdin
 }
 
 mkdir -p "$W" "$UNITS"
-: > "$OUT"
 
 # Holds a private page of its domain; says where and whose it is.
 cat > "$W/hold.sh" <<'EOF'
@@ -189,6 +175,31 @@ note "$out"
 echo "$out" | grep -q "Invalid object class list" || bad=1
 result $bad "systemd-run refuses Isolate=maybe and an unknown class with a message"
 
+# The controller by name: Delegate=asi gives a unit asi on its cgroup for
+# its own subtree; DisableControllers=asi on a slice keeps asi from its
+# members, so one asking for Isolate=yes fails to start, closed.
+unit asi-nodelegate.slice <<EOF
+[Slice]
+DisableControllers=asi
+EOF
+unit asi-noasi.service <<EOF
+[Service]
+Slice=asi-nodelegate.slice
+Isolate=yes
+ExecStart=/bin/touch $W/noasi-ran
+EOF
+systemctl daemon-reload
+bad=0
+out=$(systemd-run -p Delegate=asi --wait --pipe sh -c 'cat /sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)/asi.isolate' 2> "$W/run.err")
+[ "$out" = 0 ] || { note "Delegate=asi: '$out'"; cat "$W/run.err" >> "$OUT"; bad=1; }
+systemctl start asi-noasi.service 2>> "$OUT" && { note "asi-noasi started"; bad=1; }
+[ -e "$W/noasi-ran" ] && { note "asi-noasi ran"; bad=1; }
+journalctl --no-pager -b -u asi-noasi.service -o cat | grep "refusing to start unisolated" >> "$OUT" ||
+	{ note "no refusal logged"; bad=1; }
+[ "$(prop asi-noasi.service Result)" = resources ] || { note "result $(prop asi-noasi.service Result)"; bad=1; }
+result $bad "Delegate=asi puts asi on the unit's cgroup; under DisableControllers=asi an Isolate=yes unit fails closed"
+systemctl stop asi-nodelegate.slice 2>/dev/null
+
 # systemd's own unit tests of what the patch touches, with systemd booted.
 bad=0
 for t in test-cgroup-mask test-cgroup-util; do
@@ -201,4 +212,4 @@ result $bad "systemd's test-cgroup-mask (isolate_mask, asi_object_classes, cg_ma
 
 rm -f "$UNITS"/asi-* "$UNITS"/tenant-web.slice
 systemctl daemon-reload
-[ "$failed" -eq 0 ]
+ktap_finished

@@ -6,23 +6,13 @@
 # cgdelete, and cgconfigparser with a cgconfig.conf that isolates a group
 # with private object classes.  No patch is needed.
 
-CG=/sys/fs/cgroup
-n=0
-failed=0
-echo "TAP version 13"
-echo "1..8"
+. "$(dirname "$0")/asi_tap.sh"
 
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		sed 's/^/# /' /tmp/lc.out
-	fi
-}
-is() { [ "$(cat "$CG/$1")" = "$2" ] || { echo "# $1 is '$(cat "$CG/$1")', not '$2'" >> /tmp/lc.out; return 1; }; }
+CG=/sys/fs/cgroup
+ktap_print_header
+ktap_set_plan 8
+
+is() { [ "$(cat "$CG/$1")" = "$2" ] || { echo "# $1 is '$(cat "$CG/$1")', not '$2'" >> "$OUT"; return 1; }; }
 cleanup() {
 	for g in lc_a lc_conf; do
 		[ -d "$CG/$g" ] || continue
@@ -31,33 +21,32 @@ cleanup() {
 	done
 }
 cleanup
-: > /tmp/lc.out
 grep -qw asi "$CG/cgroup.subtree_control" || echo +asi > "$CG/cgroup.subtree_control"
 
-cgcreate -g asi:/lc_a > /tmp/lc.out 2>&1 && [ -f "$CG/lc_a/asi.isolate" ]
+cgcreate -g asi:/lc_a > "$OUT" 2>&1 && [ -f "$CG/lc_a/asi.isolate" ]
 result $? "cgcreate -g asi:/lc_a"
 
-cgset -r "asi.private_objects=cred pipe" -r asi.enforce=1 lc_a > /tmp/lc.out 2>&1 &&
-	cgset -r asi.isolate=1 lc_a >> /tmp/lc.out 2>&1 && is lc_a/asi.isolate 1 &&
+cgset -r "asi.private_objects=cred pipe" -r asi.enforce=1 lc_a > "$OUT" 2>&1 &&
+	cgset -r asi.isolate=1 lc_a >> "$OUT" 2>&1 && is lc_a/asi.isolate 1 &&
 	is lc_a/asi.enforce 1 && is lc_a/asi.private_objects "cred pipe"
 result $? "cgset: classes and enforce, then isolate"
 
-cgget -g asi lc_a > /tmp/lc.out 2>&1 && grep -q "^asi.isolate: 1" /tmp/lc.out &&
-	grep -q "^asi.private_objects: cred pipe" /tmp/lc.out && grep -q "^asi.stat:" /tmp/lc.out &&
+cgget -g asi lc_a > "$OUT" 2>&1 && grep -q "^asi.isolate: 1" "$OUT" &&
+	grep -q "^asi.private_objects: cred pipe" "$OUT" && grep -q "^asi.stat:" "$OUT" &&
 	[ "$(cgget -n -v -r asi.enforce lc_a)" = 1 ]
 result $? "cgget -g asi, cgget -n -v -r"
 
-cgset -r asi.isolate=2 lc_a > /tmp/lc.out 2>&1
+cgset -r asi.isolate=2 lc_a > "$OUT" 2>&1
 st=$?
 [ $st -ne 0 ] && is lc_a/asi.isolate 1
 result $? "cgset of a bad value fails (status $st) and changes nothing"
 
-cgexec -g asi:lc_a cat /proc/self/cgroup > /tmp/lc.out 2>&1 && grep -qx "0::/lc_a" /tmp/lc.out
+cgexec -g asi:lc_a cat /proc/self/cgroup > "$OUT" 2>&1 && grep -qx "0::/lc_a" "$OUT"
 result $? "cgexec -g asi:lc_a runs the command in the isolated group"
 
 sleep 30 &
 pid=$!
-cgclassify -g asi:lc_a $pid > /tmp/lc.out 2>&1 && grep -qx "0::/lc_a" /proc/$pid/cgroup
+cgclassify -g asi:lc_a $pid > "$OUT" 2>&1 && grep -qx "0::/lc_a" /proc/$pid/cgroup
 result $? "cgclassify moves a process into it"
 kill $pid
 wait $pid 2>/dev/null
@@ -72,14 +61,14 @@ group lc_conf {
 	}
 }
 CONF
-cgconfigparser -l /tmp/cgconfig.conf > /tmp/lc.out 2>&1 && is lc_conf/asi.isolate 1 &&
+cgconfigparser -l /tmp/cgconfig.conf > "$OUT" 2>&1 && is lc_conf/asi.isolate 1 &&
 	is lc_conf/asi.enforce 1 && is lc_conf/asi.private_objects "cred file pipe"
 result $? "cgconfigparser with a cgconfig.conf that isolates a group"
 
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(cat $CG/lc_a/cgroup.procs)" ] && break; sleep 0.2; done
-cgdelete -g asi:lc_a > /tmp/lc.out 2>&1 && cgdelete -g asi:lc_conf >> /tmp/lc.out 2>&1 &&
+cgdelete -g asi:lc_a > "$OUT" 2>&1 && cgdelete -g asi:lc_conf >> "$OUT" 2>&1 &&
 	[ ! -e "$CG/lc_a" ] && [ ! -e "$CG/lc_conf" ]
 result $? "cgdelete"
 
 cleanup
-[ "$failed" -eq 0 ]
+ktap_finished

@@ -15,28 +15,15 @@
 # stand-in for a kernel bug that reads arbitrary kernel memory, so the
 # attacking containers get CAP_SYS_ADMIN and /sys/kernel/debug.
 
+. "$(dirname "$0")/asi_tap.sh"
+
 CG=/sys/fs/cgroup
 SHARE=/tmp/oci-share
 WORK=/tmp/oci
-OUT=/tmp/oci.out
-n=0
-failed=0
 
-echo "TAP version 13"
-echo "1..17"
+ktap_print_header
+ktap_set_plan 17
 
-result() { # status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		sed 's/^/# /' "$OUT"
-	fi
-	: > "$OUT"
-}
-note() { echo "$*" >> "$OUT"; }
 is() { # cgroup-file expected
 	[ "$(cat "$CG/$1" 2>&1)" = "$2" ] ||
 		{ note "$1 is '$(cat "$CG/$1" 2>&1)', not '$2'"; return 1; }
@@ -113,9 +100,8 @@ CLASSES="cred file pipe sock netns key msg"
 ISOLATED='{"asi.isolate": "1", "asi.enforce": "1", "asi.private_objects": "'"$CLASSES"'"}'
 
 cleanup
-: > "$OUT"
 mkdir -p "$WORK" "$SHARE"
-grep -qw asi "$CG/cgroup.controllers" || { echo "# no asi controller"; exit 4; }
+grep -qw asi "$CG/cgroup.controllers" || ktap_exit_fail_msg "no asi controller"
 
 for rt in crun runc; do
 	rm -f "$SHARE"/*
@@ -210,4 +196,4 @@ done
 result $bad "crun, runc: an unknown class in asi.private_objects: refused, nothing ran"
 
 cleanup
-[ "$failed" -eq 0 ]
+ktap_finished
