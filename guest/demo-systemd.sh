@@ -3,16 +3,7 @@
 # (scripts/run-systemd-guest.sh): a service isolated by its unit file, what
 # systemctl says about it, and a second isolated unit that reads its page.
 
-CG=/sys/fs/cgroup
-HELPER=/sys/kernel/debug/asi/test
-step() {
-	echo
-	echo "### $*"
-}
-show() {
-	echo "\$ $*"
-	sh -c "$*"
-}
+. /guest/demo-lib.sh
 mkdir -p /run/systemd/system /run/demo
 
 cat > /run/demo/hold.sh <<EOF2
@@ -50,6 +41,7 @@ show "systemctl set-property --runtime tenant-a.service Isolate=no"
 
 step "A second isolated unit reads tenant A's page: asi kills it"
 show "systemd-run --unit tenant-b -p Isolate=yes -p IsolateEnforce=yes --wait sh -c 'echo read $addr > $HELPER; echo not reached'"
+show "journalctl -u tenant-b --no-pager -o cat | grep 'asi refused'"
 show "journalctl -k --no-pager -o cat | grep 'asi: violation'"
 show "systemctl status --no-pager tenant-a.service | head -3"
 

@@ -2,17 +2,8 @@
 # The scripted demonstration run by 'make demo' inside the guest.  Each
 # step says what it does, then shows the real output.
 
-CG=/sys/fs/cgroup
-HELPER=/sys/kernel/debug/asi/test
+. /guest/demo-lib.sh
 
-step() {
-	echo
-	echo "### $*"
-}
-show() {
-	echo "\$ $*"
-	sh -c "$*"
-}
 # Run one test-helper command from a new process in cgroup $1.
 as_tenant() {
 	sh -c "echo \$\$ > $CG/$1/cgroup.procs 2>/dev/null; exec 3<>$HELPER
