@@ -40,7 +40,7 @@ step "Isolation cannot change while the service runs"
 show "systemctl set-property --runtime tenant-a.service Isolate=no"
 
 step "A second isolated unit reads tenant A's page: asi kills it"
-show "systemd-run --unit tenant-b -p Isolate=yes -p IsolateEnforce=yes --wait sh -c 'echo read $addr > $HELPER; echo not reached'"
+show "systemd-run --unit tenant-b -p Isolate=yes -p IsolateEnforce=yes --wait sh -c 'echo read $addr > $HELPER; sleep 5; echo not reached'"
 show "journalctl -u tenant-b --no-pager -o cat | grep 'asi refused'"
 show "journalctl -k --no-pager -o cat | grep 'asi: violation'"
 show "systemctl status --no-pager tenant-a.service | head -3"

@@ -130,7 +130,7 @@ wait $watcher
 show "cat /tmp/watch.log"
 
 step "asictl run reports a tenant asi killed, with the shell's status for SIGKILL"
-show "asictl run --enforce --name tenant-e -- sh -c 'echo read $addr > $HELPER; echo not reached'; echo status \$?"
+show "asictl run --enforce --name tenant-e -- sh -c 'echo read $addr > $HELPER; sleep 5; echo not reached'; echo status \$?"
 
 step "A crun container isolated by its own config.json"
 mkdir -p /tmp/web /tmp/evil
@@ -146,7 +146,7 @@ show "cat $CG/containers/web/asi.isolate $CG/containers/web/asi.private_objects"
 
 step "A second container reads tenant A's secret: crun reports it killed"
 jq --arg addr "$addr" '.root.path = "/oci/bundle/rootfs"
-	| .process.args = ["sh", "-c", "echo read \($addr) > /sys/kernel/debug/asi/test; echo not reached"]
+	| .process.args = ["sh", "-c", "echo read \($addr) > /sys/kernel/debug/asi/test; sleep 5; echo not reached"]
 	| .process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])
 	| .mounts += [{destination: "/sys/kernel/debug", type: "bind",
 		       source: "/sys/kernel/debug", options: ["rbind", "rw"]}]

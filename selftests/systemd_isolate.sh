@@ -54,6 +54,8 @@ cat > "$W/probe.sh" <<'EOF'
 exec 3<>/sys/kernel/debug/asi/test
 echo mapped $1 >&3; read m <&3; echo $m > /run/asi-sd/$2.mapped
 echo read $1 >&3; read v <&3; echo "$v" > /run/asi-sd/$2.read
+# A refused read fails at once; the kill of the domain follows.
+exec sleep 10
 EOF
 chmod +x "$W/hold.sh" "$W/probe.sh"
 

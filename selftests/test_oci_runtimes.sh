@@ -90,12 +90,13 @@ cleanup() {
 HOLD='exec 3<>/sys/kernel/debug/asi/test; echo alloc >&3; read addr <&3;
 	echo $addr > /share/addr.tmp; mv /share/addr.tmp /share/addr; exec sleep 600'
 # mapped and read of $1 in one open of the helper; a line each to /share.
-# The refused read fails (EFAULT) and the kill of the container follows;
-# the shell may still write what it got before the kill lands, so the tests
-# look for the secret (the page is full of 0x5a), not for the file.
+# The refused read fails (EFAULT) and the kill of the container follows
+# from a work item: the shell may still write what it got before the kill
+# lands, so the tests look for the secret (the page is full of 0x5a), not
+# for the file, and the attacker waits to be killed rather than exit.
 ATTACK='exec 3<>/sys/kernel/debug/asi/test; echo mapped $1 >&3; read m <&3;
 	echo $m > /share/$2.mapped; echo read $1 >&3; read v <&3;
-	echo "$v" > /share/$2.leaked'
+	echo "$v" > /share/$2.leaked; exec sleep 10'
 CLASSES="cred file pipe sock netns key msg"
 ISOLATED='{"asi.isolate": "1", "asi.enforce": "1", "asi.private_objects": "'"$CLASSES"'"}'
 
