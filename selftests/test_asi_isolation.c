@@ -358,6 +358,48 @@ static int sleep_forever(const char *cgroup, void *arg)
  * enforce=1: the read never returns the data; the domain is killed, the
  * violation counted, and a poller of asi.events woken.  The victim lives.
  */
+/*
+ * The refused read from cgroup @cg, by a child that keeps its CPU: pinned
+ * and SCHED_FIFO, so the work item that kills its domain (bound to that
+ * CPU, SCHED_NORMAL) cannot run before the child is back in user mode.
+ * Returns 1 when the child got back to user mode after the read (it writes
+ * a byte into the pipe then), 0 when it died first, -1 on error.
+ */
+static int offender_runs_on(const char *cg, unsigned long addr)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	int pipefd[2], fd, status;
+	cpu_set_t cpus;
+	char c;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pipefd[0]);
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		if (cg_enter_current(cg) || sched_setaffinity(0, sizeof(cpus), &cpus) ||
+		    sched_setscheduler(0, SCHED_FIFO, &sp))
+			exit(2);
+		fd = asi_test_open();
+		asi_test_addr_cmd(fd, "read", addr, NULL);
+		if (write(pipefd[1], "x", 1) != 1)
+			exit(3);
+		exit(0);
+	}
+	close(pipefd[1]);
+	c = read(pipefd[0], &c, 1) == 1;
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid ||
+	    (WIFEXITED(status) && WEXITSTATUS(status) > 1))
+		return -1;
+	return c;
+}
+
 static int test_asi_cross_read_enforced(const char *root)
 {
 	char *a = asi_create_domain(root, "asi_enf_a", 0);
@@ -412,6 +454,16 @@ static int test_asi_cross_read_enforced(const char *root)
 	if (kill(t.pid, 0) || probe_in(NULL, "read", t.page, &v, NULL) ||
 	    v != PATTERN)
 		goto out;
+	/*
+	 * The offender never runs another user instruction, even where the
+	 * domain's kill cannot land first.
+	 */
+	err = offender_runs_on(b, t.page);
+	if (err) {
+		ksft_print_msg(err > 0 ? "offender ran on after the refused read\n" :
+			       "pinned SCHED_FIFO offender could not be run\n");
+		goto out;
+	}
 	ret = KSFT_PASS;
 out:
 	kill_and_reap(bystander);

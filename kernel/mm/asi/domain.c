@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
 #include <asm/tlbflush.h>
 
 #include "internal.h"
@@ -85,6 +86,17 @@ static void asi_violation_work(struct work_struct *work)
 	asi_domain_put(d);
 }
 
+/* Runs in the offending task on its way back to user mode. */
+static void asi_violation_kill(struct callback_head *head)
+{
+	struct asi_domain *d = container_of(head, struct asi_domain,
+					    kill_twork);
+
+	atomic_set(&d->kill_pending, 0);
+	send_sig(SIGKILL, current, 1);
+	asi_domain_put(d);
+}
+
 static void asi_violation_irq_work(struct irq_work *iw)
 {
 	struct asi_domain *d = container_of(iw, struct asi_domain,
@@ -117,6 +129,7 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	init_irq_work(&d->violation_iw, asi_violation_irq_work);
 	init_irq_work(&d->put_iw, asi_domain_put_irq_work);
 	INIT_WORK(&d->violation_work, asi_violation_work);
+	init_task_work(&d->kill_twork, asi_violation_kill);
 	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
 	d->nr_pt_pages = 1;
 	css_get(css);
@@ -209,9 +222,10 @@ void asi_domain_put_irq(struct asi_domain *d)
  * @address: the address
  *
  * Called from the fault handler, with interrupts off and any lock possibly
- * held: the report, the notification and the kill are deferred, first to
- * an irq_work, then to a work item.  Violations that arrive while one is
- * pending are counted but share its report and kill.
+ * held: the offending task is killed on its way back to user mode (a
+ * task_work), the report, the notification and the domain's kill are
+ * deferred, first to an irq_work, then to a work item.  Violations that
+ * arrive while one is pending are counted but share its report and kill.
  */
 void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 			  unsigned long address)
@@ -219,6 +233,21 @@ void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 	/* A migration may have dropped the last reference meanwhile. */
 	if (!refcount_inc_not_zero(&d->ref))
 		return;
+	/*
+	 * The access fails at once (exception fixup), but killing the domain
+	 * takes a work item: kill the offender itself before it runs another
+	 * user instruction.  A task_work is safe from here, where sending a
+	 * signal (the sighand lock) may not be; one at a time per domain,
+	 * others in the domain meanwhile go with the domain's kill.
+	 */
+	if (!(current->flags & PF_KTHREAD) &&
+	    !atomic_xchg(&d->kill_pending, 1)) {
+		asi_domain_get(d);
+		if (task_work_add(current, &d->kill_twork, TWA_RESUME)) {
+			atomic_set(&d->kill_pending, 0);
+			asi_domain_put_irq(d);
+		}
+	}
 	if (atomic_xchg(&d->violation_pending, 1)) {
 		asi_domain_put(d);
 		return;

@@ -21,8 +21,9 @@
  *    fput of a passed file, RCU callback lists), and must not fault;
  *  - with asi.enforce=1, refused when the access is to another domain's
  *    data (objects.c: pipe pages, message text, key payloads): a
- *    violation, counted, then logged and the toucher's domain killed from
- *    a work item.  The access is not retried: the accessors that reach
+ *    violation, counted; the toucher is killed before it returns to user
+ *    mode, then the violation is logged and its domain killed from a work
+ *    item.  The access is not retried: the accessors that reach
  *    data (uaccess, the *_nofault helpers) fail it cleanly through their
  *    exception fixup.
  * Borrowed and copied mappings of a block leave every CPU before the block

@@ -80,6 +80,9 @@ struct asi_domain {
 	struct irq_work violation_iw;
 	struct irq_work put_iw;		/* the last put, from any context */
 	struct work_struct violation_work;
+	/* SIGKILL for the offending task before it returns to user mode. */
+	atomic_t kill_pending;
+	struct callback_head kill_twork;
 };
 
 /* domain.c */
