@@ -24,6 +24,8 @@ else
 	hf=$((${hf:-0} + 1))
 fi
 
+# The systemd guest running the selftests runner as its job.
+sd="-m systemd -j $TOP/selftests/run_selftests.sh"
 # Each boot: name, run-guest options, kernel parameters.
 boots=(
 	"main||"
@@ -35,12 +37,12 @@ boots=(
 	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"
 	# Our systemd as PID 1 (scripts/run-systemd-guest.sh), with asi and
 	# with asi=off.
-	"systemd|-m systemd -j $TOP/selftests/run_selftests.sh|asi_selftests=systemd_isolate.sh"
-	"systemd-asi-off|-m systemd -j $TOP/selftests/run_selftests.sh|asi=off asi_selftests=boot_systemd_off.sh"
+	"systemd|$sd|asi_selftests=systemd_isolate.sh"
+	"systemd-asi-off|$sd|asi=off asi_selftests=boot_systemd_off.sh"
 	# Our kernel's Debian package (make deb): dpkg -i in the systemd
 	# guest, then a boot of the image it installs.
-	"deb-install|-m systemd -j $TOP/selftests/run_selftests.sh -f $BUILD/deb/asi/linux-image.deb -f $BUILD/deb/asi/vmlinuz.sha256|asi_selftests=systemd_deb.sh"
-	"deb-boot|-m systemd -k $BUILD/deb/asi/vmlinuz -j $TOP/selftests/run_selftests.sh -f $BUILD/deb/asi/release|asi_selftests=systemd_deb_boot.sh"
+	"deb-install|$sd -f $BUILD/deb/asi/linux-image.deb -f $BUILD/deb/asi/vmlinuz.sha256|asi_selftests=systemd_deb.sh"
+	"deb-boot|$sd -k $BUILD/deb/asi/vmlinuz -f $BUILD/deb/asi/release|asi_selftests=systemd_deb_boot.sh"
 )
 results=() consoles=() finished=--finished
 for boot in "${boots[@]}"; do

@@ -127,13 +127,13 @@ done
 # A real binary at a path where busybox has an applet (dpkg) replaces it.
 declare -A real=()
 for e in "${entries[@]}"; do
-	set -- $e
-	[ "$1" = file ] && real[$2]=1
+	read -r kind path _ <<< "$e"
+	[ "$kind" = file ] && real[$path]=1
 done
 kept=()
 for e in "${entries[@]}"; do
-	set -- $e
-	[ "$1" = slink ] && [ -n "${real[$2]:-}" ] && continue
+	read -r kind path _ <<< "$e"
+	[ "$kind" = slink ] && [ -n "${real[$path]:-}" ] && continue
 	kept+=("$e")
 done
 entries=("${kept[@]}")

@@ -368,9 +368,9 @@ static int sleep_forever(const char *cgroup, void *arg)
 static int offender_runs_on(const char *cg, unsigned long addr)
 {
 	struct sched_param sp = { .sched_priority = 1 };
-	int pipefd[2], fd, status;
+	int pipefd[2], fd, status, ran;
 	cpu_set_t cpus;
-	char c;
+	char byte;
 	pid_t pid;
 
 	if (pipe(pipefd))
@@ -392,12 +392,12 @@ static int offender_runs_on(const char *cg, unsigned long addr)
 		exit(0);
 	}
 	close(pipefd[1]);
-	c = read(pipefd[0], &c, 1) == 1;
+	ran = read(pipefd[0], &byte, 1) == 1;
 	close(pipefd[0]);
 	if (waitpid(pid, &status, 0) != pid ||
 	    (WIFEXITED(status) && WEXITSTATUS(status) > 1))
 		return -1;
-	return c;
+	return ran;
 }
 
 static int test_asi_cross_read_enforced(const char *root)
