@@ -4,6 +4,7 @@
 #   make check           host unit tests + the selftests in the guest
 #   make vm              the guest with an interactive shell
 #   make kernel          build/kernel/bzImage (base + our series)
+#   make kernel-kasan    build/kernel-kasan/bzImage (the same with KASAN)
 #   make baseline-kernel build/baseline/bzImage (same base and config)
 #   make deb             build/deb/asi/linux-image-*.deb (bindeb-pkg)
 #   make tools           build/tools/asictl
@@ -28,7 +29,7 @@ export BUILD
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps kernel baseline-kernel selftests bench-binaries guest tools install \
+.PHONY: all deps kernel kernel-kasan baseline-kernel selftests bench-binaries guest tools install \
 	oci-runtimes systemd vm-systemd deb \
 	initramfs bench bench-quick check \
 	check-host vm demo series checkpatch clean distclean
@@ -40,6 +41,9 @@ deps:
 
 kernel: deps
 	@scripts/build-kernel.sh asi
+
+kernel-kasan: deps
+	@scripts/build-kernel.sh asi-kasan
 
 baseline-kernel: deps
 	@scripts/build-kernel.sh baseline

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Build one kernel flavour: "asi" (base + our series) or "baseline" (the
-# pristine base).  Both use kernel/configs/guest.config on top of
-# tinyconfig; asi adds kernel/configs/asi.config.  The bzImage is left at
-# build/kernel/bzImage or build/baseline/bzImage.  With "deb" after the
+# Build one kernel flavour: "asi" (base + our series), "asi-kasan" (the
+# same with generic KASAN) or "baseline" (the pristine base).  All use
+# kernel/configs/guest.config on top of tinyconfig; asi adds
+# kernel/configs/asi.config, asi-kasan that and kernel/configs/kasan.config.
+# The bzImage is left at build/kernel/bzImage, build/kernel-kasan/bzImage
+# or build/baseline/bzImage.  With "deb" after the
 # flavour, also the Debian package of that kernel (bindeb-pkg) in
 # build/deb/<flavour>/, with its image unpacked under root/.
 set -euo pipefail
@@ -13,15 +15,15 @@ deb=${2:-}
 flavour_dirs "$flavour"
 
 "$TOP/scripts/deps.sh"
-if [ "$flavour" = asi ]; then
+if [ "$flavour" != baseline ]; then
 	"$TOP/scripts/apply-series.sh"
 else
 	"$TOP/scripts/fetch-base.sh"
 fi
 
 fragments=("$TOP/kernel/configs/guest.config")
-[ "$flavour" = asi ] && [ -f "$TOP/kernel/configs/asi.config" ] &&
-	fragments+=("$TOP/kernel/configs/asi.config")
+[ "$flavour" != baseline ] && fragments+=("$TOP/kernel/configs/asi.config")
+[ "$flavour" = asi-kasan ] && fragments+=("$TOP/kernel/configs/kasan.config")
 
 # Reproducible build identity, so ccache hits across clean builds.
 export KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00 UTC"

@@ -14,8 +14,8 @@ host=$("$TOP/scripts/host-tests.sh" 2>&1)
 echo "$host"
 read -r hp hf hs < <(echo "$host" | sed -n 's/^host: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
 
-echo "== building the asi kernel, its Debian package and the guest"
-make -C "$TOP" -s kernel guest deb || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+echo "== building the asi kernel, its KASAN flavour, its Debian package and the guest"
+make -C "$TOP" -s kernel kernel-kasan guest deb || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 echo "== checkpatch --strict on the series"
 if "$TOP/scripts/checkpatch.sh"; then
@@ -27,14 +27,20 @@ fi
 # The systemd guest running the selftests runner as its job.
 sd="-m systemd -j $TOP/selftests/run_selftests.sh"
 # Each boot: name, run-guest options, kernel parameters.
+# The interface fuzzer's inputs per boot (test_asi_fuzz; make check-long
+# runs more).
+fuzz=25000
 boots=(
-	"main||"
+	"main||ASI_FUZZ_INPUTS=$fuzz"
 	"asi-off||asi=off asi_selftests=boot_asi_off,boot_asictl_off.sh,boot_oci_off.sh"
 	# 5-level paging (LA57), as Ice Lake and later servers boot.
 	"5level|-5|asi_selftests=boot_asi_5level,test_asi_isolation,test_asi_cross_tenant,test_asi_objects"
 	# SLUB without debugging, as production runs it: per-CPU partial
 	# slabs and fast paths that the debug checks of the main boot bypass.
 	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"
+	# The KASAN flavour (make kernel-kasan): the whole suite, stress-ng in
+	# two domains included, under the sanitizer; every report is shown.
+	"kasan|-k $BUILD/kernel-kasan/bzImage|kasan_multi_shot ASI_FUZZ_INPUTS=$((fuzz / 5))"
 	# Our systemd as PID 1 (scripts/run-systemd-guest.sh), with asi and
 	# with asi=off.
 	"systemd|$sd|asi_selftests=systemd_isolate.sh"

@@ -23,13 +23,18 @@ flavour_dirs() {
 		OBJ=$BUILD/obj/asi
 		IMAGE_DIR=$BUILD/kernel
 		;;
+	asi-kasan)
+		SRC=$ASI_SRC
+		OBJ=$BUILD/obj/asi-kasan
+		IMAGE_DIR=$BUILD/kernel-kasan
+		;;
 	baseline)
 		SRC=$BASE_SRC
 		OBJ=$BUILD/obj/baseline
 		IMAGE_DIR=$BUILD/baseline
 		;;
 	*)
-		die "unknown kernel flavour '$1' (want asi or baseline)"
+		die "unknown kernel flavour '$1' (want asi, asi-kasan or baseline)"
 		;;
 	esac
 }

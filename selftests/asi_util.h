@@ -101,6 +101,15 @@ static inline void asi_destroy_domain(char *cg)
 	free(cg);
 }
 
+/* The value of @key in @cg's asi.stat, or -1. */
+static inline long asi_stat(const char *cg, const char *key)
+{
+	char pat[80];
+
+	snprintf(pat, sizeof(pat), "%s ", key);
+	return cg_read_key_long(cg, "asi.stat", pat);
+}
+
 /* The asi selftests need the controller and its test helper. */
 static inline const char *asi_unavailable(const char *root)
 {

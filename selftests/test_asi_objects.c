@@ -53,14 +53,6 @@ static const char *const classes[] = {
 };
 
 /* asi.stat "KEY N" of @cg, or -1. */
-static long asi_stat(const char *cg, const char *key)
-{
-	char pat[64];
-
-	snprintf(pat, sizeof(pat), "%s ", key);
-	return cg_read_key_long(cg, "asi.stat", pat);
-}
-
 static long asi_event(const char *cg, const char *key)
 {
 	return cg_read_key_long(cg, "asi.events", key);

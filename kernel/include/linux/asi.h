@@ -141,5 +141,10 @@ static inline void asi_user_fault(void) { }
 
 static inline bool asi_view_switched(void) { return false; }
 
+static inline struct asi_domain *asi_addr_domain(unsigned long addr)
+{
+	return NULL;
+}
+
 #endif /* CONFIG_CGROUP_ASI */
 #endif /* _LINUX_ASI_H */

@@ -37,6 +37,7 @@
 /* Longest write any asi file accepts; longer ones are EINVAL. */
 #define ASI_MAX_WRITE	16
 
+/* Written under cgroup_mutex (asi_write_lock()), read locklessly. */
 struct asi_cgroup {
 	struct cgroup_subsys_state css;
 	bool enforce;
@@ -258,6 +259,8 @@ static struct asi_cgroup *asi_write_lock(struct kernfs_open_file *of)
 		css_put(css);
 		return NULL;
 	}
+	/* The fields of struct asi_cgroup are written under it. */
+	lockdep_assert_held(&cgroup_mutex);
 	return css_asi(css);
 }
 

@@ -267,6 +267,8 @@ static int __init asi_init(void)
 		return 0;
 	err = asi_view_init();
 	if (!err)
+		err = asi_kasan_init();
+	if (!err)
 		err = asi_fault_init();
 	if (err) {
 		asi_disabled = true;

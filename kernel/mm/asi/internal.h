@@ -4,6 +4,26 @@
  * page-table views (view.c), the private memory pool (pool.c), fault
  * handling (fault.c), the cgroup controller (kernel/cgroup/asi.c) and the
  * test helper (test.c).
+ *
+ * Lock order, outermost first (lockdep checks it; the functions that need
+ * a lock held assert it):
+ *
+ *   cgroup_mutex                  cgroupfs writes (kernel/cgroup/asi.c)
+ *     asi_objects_mutex           registration, clone creation (objects.c)
+ *       cpu hotplug lock, slab_mutex   inside kmem_cache_create()
+ *       asi_domains_lock          the list of domains (domain.c)
+ *     cgroup_threadgroup_rwsem, cpu hotplug lock   (cgroup_attach_lock())
+ *   asi_clones_shrink_mutex       shrinking vs destroying clones (objects.c)
+ *     cpu hotplug lock            inside kmem_cache_shrink(), _destroy()
+ *   pgd_lock                      the list of pgds (arch/x86)
+ *     asi_slot_lock               slot entries of mms (view.c)
+ *   asi_domain->lock              a pool, irq-safe (pool.c)
+ *   asi_tree_lock                 PMD pages of all trees (view.c)
+ *   asi_kasan_lock                shadow page tables (kasan.c)
+ *
+ * asi_clones_shrink_mutex is never taken with the cpu hotplug lock or
+ * asi_objects_mutex held.  The last three are leaves: nothing is taken
+ * inside them.  Domains, blocks and clones are looked up under RCU.
  */
 #ifndef _MM_ASI_INTERNAL_H
 #define _MM_ASI_INTERNAL_H
@@ -163,6 +183,21 @@ void asi_objects_destroy(struct asi_domain *d);
 void asi_cgroup_notify_events(struct cgroup_subsys_state *css);
 void asi_cgroup_kill(struct cgroup_subsys_state *css);
 const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len);
+
+/* kasan.c: the shadow of private blocks' aliases (generic KASAN). */
+#ifdef CONFIG_KASAN_GENERIC
+int asi_kasan_init(void);
+int asi_kasan_map_block(phys_addr_t phys, gfp_t gfp);
+void asi_kasan_unmap_block(phys_addr_t phys);
+#else
+static inline int asi_kasan_init(void) { return 0; }
+static inline int asi_kasan_map_block(phys_addr_t phys, gfp_t gfp)
+{
+	return 0;
+}
+
+static inline void asi_kasan_unmap_block(phys_addr_t phys) { }
+#endif
 
 #ifdef CONFIG_ASI_TEST
 void asi_test_init(struct dentry *dir);

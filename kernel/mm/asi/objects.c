@@ -230,6 +230,7 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 	struct asi_clone *clone;
 	char *name;
 
+	lockdep_assert_held(&asi_objects_mutex);
 	/* Internal flags are the allocator's to set; debug flags carry over. */
 	flags = (src->flags & SLAB_FLAGS_PERMITTED & ~SLAB_PANIC) |
 		SLAB_NO_MERGE;

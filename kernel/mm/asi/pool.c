@@ -22,6 +22,7 @@
 #include <linux/fault-inject.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -139,19 +140,23 @@ static struct asi_block *asi_block_grow(struct asi_domain *d, gfp_t gfp)
 		goto free_page;
 	flush_tlb_kernel_range(va, va + ASI_BLOCK_SIZE);
 
-	if (asi_tree_map_block(d, phys, gfp))
+	if (asi_kasan_map_block(phys, gfp))
 		goto restore;
+	if (asi_tree_map_block(d, phys, gfp))
+		goto unmap_shadow;
 	/* Fully set up before the fault handler can find it. */
 	b->domain = d;
 	b->page = page;
 	if (xa_err(xa_store(&asi_blocks, asi_block_index(phys), b, gfp))) {
 		asi_tree_unmap_block(d, phys);
 		asi_flush_all_views();
-		goto restore;
+		goto unmap_shadow;
 	}
 	asi_domain_get(d);
 	return b;
 
+unmap_shadow:
+	asi_kasan_unmap_block(phys);
 restore:
 	if (WARN_ON_ONCE(set_direct_map_valid_noflush(page, ASI_BLOCK_PAGES,
 						      true)))
@@ -168,6 +173,7 @@ static struct page *asi_block_take(struct asi_block *b, unsigned int order)
 	unsigned int nr = 1U << order;
 	unsigned long idx;
 
+	lockdep_assert_held(&b->domain->lock);
 	idx = bitmap_find_next_zero_area(b->used, ASI_BLOCK_PAGES, 0, nr,
 					 nr - 1);
 	if (idx >= ASI_BLOCK_PAGES)
@@ -177,6 +183,8 @@ static struct page *asi_block_take(struct asi_block *b, unsigned int order)
 		b->domain->spare = NULL;
 	b->nr_used += nr;
 	b->domain->nr_private_pages += nr;
+	/* KASAN: what the buddy allocator does for the pages it hands out. */
+	kasan_unpoison_pages(b->page + idx, order, false);
 	return b->page + idx;
 }
 
@@ -253,6 +261,8 @@ static void asi_block_release(struct work_struct *work)
 	local_irq_save(flags);
 	asi_leave_lazy_mm();
 	local_irq_restore(flags);
+	/* Its free pages are poisoned; __free_pages() poisons them again. */
+	kasan_unpoison_pages(b->page, ASI_BLOCK_ORDER, false);
 	memset((void *)asi_phys_to_virt(phys), 0, ASI_BLOCK_SIZE);
 	preempt_enable();
 
@@ -264,6 +274,7 @@ static void asi_block_release(struct work_struct *work)
 	 * or copied in CPUs' exit views: flush them all.
 	 */
 	asi_flush_all_views();
+	asi_kasan_unmap_block(phys);
 	if (WARN_ON_ONCE(set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES,
 						      true))) {
 		/* Never hand the buddy allocator pages it cannot map. */
@@ -318,6 +329,8 @@ void asi_free_pages(struct page *page, unsigned int order)
 		return;
 	d = b->domain;
 	idx = page - b->page;
+	/* KASAN: a use after this free is reported, as for buddy pages. */
+	kasan_poison_pages(page, order, false);
 
 	spin_lock_irqsave(&d->lock, flags);
 	/* Freeing a page that is not in use is a double free. */
@@ -350,6 +363,8 @@ unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len)
 	struct asi_block *b;
 	const u8 *p, *end;
 
+	/* Free pages and redzones too: KASAN would report them. */
+	kasan_disable_current();
 	spin_lock_irqsave(&d->lock, flags);
 	list_for_each_entry(b, &d->blocks, node) {
 		p = asi_page_address(b->page);
@@ -363,6 +378,7 @@ unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len)
 		}
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
+	kasan_enable_current();
 	return found;
 }
 #endif

@@ -53,6 +53,10 @@
  *                    ksize, kfree, kmem_cache_free_bulk, kfree_bulk,
  *                    kfree_rcu and the hardened usercopy check; result:
  *                    "ok" and the clone's live objects before and after
+ *   uaf              (KASAN kernels) the same private test cache; free
+ *                    one of its objects and read it: KASAN must report a
+ *                    slab-use-after-free at the object's alias; result:
+ *                    that address
  *
  * Reads use copy_from_kernel_nofault() so that a refused cross-domain
  * read fails with EFAULT instead of oopsing the test process: the point
@@ -355,6 +359,42 @@ static int asi_test_slabapi(struct asi_test_result *r)
 	return err;
 }
 
+/* A use after free of a private object, for KASAN to report. */
+static int asi_test_uaf(struct asi_test_result *r)
+{
+	struct asi_domain *d;
+	u64 *obj;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_KASAN))
+		return -EOPNOTSUPP;
+	d = asi_get_current_domain();
+	if (!d)
+		return -EINVAL;
+	err = asi_domain_set_classes(d, READ_ONCE(d->classes) |
+				     BIT(ASI_CLASS_TEST));
+	if (err)
+		goto out;
+	obj = kmem_cache_alloc(asi_test_cache, GFP_KERNEL);
+	if (!obj || !asi_test_private(obj, d)) {
+		if (obj)
+			kmem_cache_free(asi_test_cache, obj);
+		err = -EIO;
+		goto out_classes;
+	}
+	kmem_cache_free(asi_test_cache, obj);
+	OPTIMIZER_HIDE_VAR(obj);
+	(void)READ_ONCE(*obj);
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+			   (unsigned long)obj);
+out_classes:
+	asi_domain_set_classes(d, READ_ONCE(d->classes) &
+			       ~BIT(ASI_CLASS_TEST));
+out:
+	asi_put_domain(d);
+	return err;
+}
+
 static int asi_test_command(char *cmd, struct asi_test_result *r)
 {
 	static const char *delims = "\n ";
@@ -395,6 +435,8 @@ static int asi_test_command(char *cmd, struct asi_test_result *r)
 		return asi_test_scan(arg, r);
 	if (!strcmp(verb, "slabapi"))
 		return asi_test_slabapi(r);
+	if (!strcmp(verb, "uaf"))
+		return asi_test_uaf(r);
 
 	err = asi_test_parse_addr(arg, &addr);
 	if (err)

@@ -77,6 +77,9 @@ static pud_t *asi_slot_pud(pgd_t *pgd)
 
 static void asi_slot_set(pgd_t *pgd, struct asi_domain *d)
 {
+	/* pgd_lock for pgds being set up, asi_slot_lock for live ones. */
+	lockdep_assert(lockdep_is_held(&pgd_lock) ||
+		       lockdep_is_held(&asi_slot_lock));
 	if (d)
 		asi_slot_install(pgd, d->p4d, d->pud);
 	else
@@ -300,6 +303,7 @@ void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd)
 {
 	struct asi_domain *d;
 
+	lockdep_assert_held(&pgd_lock);
 	/* 5-level: the slot is not in the copied range; every mm needs it. */
 	if (pgtable_l5_enabled() && asi_full_pud)
 		asi_slot_set(pgd, NULL);
