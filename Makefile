@@ -2,6 +2,8 @@
 #
 #   make demo            build (if needed), boot, demonstrate isolation
 #   make check           host unit tests + the selftests in the guest
+#   make check-long      the fuzzers and fault injection, longer (hours)
+#   make soak            stress and churn for SOAK_SECONDS, then leak checks
 #   make vm              the guest with an interactive shell
 #   make kernel          build/kernel/bzImage (base + our series)
 #   make kernel-kasan    build/kernel-kasan/bzImage (the same with KASAN)
@@ -31,7 +33,7 @@ DESTDIR ?=
 
 .PHONY: all deps kernel kernel-kasan baseline-kernel selftests bench-binaries guest tools install \
 	oci-runtimes systemd vm-systemd deb \
-	initramfs bench bench-quick check \
+	initramfs bench bench-quick check check-long soak \
 	check-host vm demo series checkpatch clean distclean
 
 all: kernel guest
@@ -85,6 +87,12 @@ check-host: deps
 
 check: deps
 	@scripts/check.sh
+
+check-long: deps
+	@scripts/check-long.sh
+
+soak: deps
+	@scripts/soak.sh
 
 vm: kernel guest
 	@scripts/run-guest.sh -m shell

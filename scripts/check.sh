@@ -31,16 +31,18 @@ sd="-m systemd -j $TOP/selftests/run_selftests.sh"
 # runs more).
 fuzz=25000
 boots=(
-	"main||ASI_FUZZ_INPUTS=$fuzz"
+	"main||ASI_FUZZ_INPUTS=$fuzz TRINITY_SYSCALLS=1000 ASI_SELFTEST_TIMEOUT=600"
 	"asi-off||asi=off asi_selftests=boot_asi_off,boot_asictl_off.sh,boot_oci_off.sh"
 	# 5-level paging (LA57), as Ice Lake and later servers boot.
 	"5level|-5|asi_selftests=boot_asi_5level,test_asi_isolation,test_asi_cross_tenant,test_asi_objects"
 	# SLUB without debugging, as production runs it: per-CPU partial
 	# slabs and fast paths that the debug checks of the main boot bypass.
 	"slub-nodebug||slub_debug=- asi_selftests=test_asi_objects"
-	# The KASAN flavour (make kernel-kasan): the whole suite, stress-ng in
-	# two domains included, under the sanitizer; every report is shown.
-	"kasan|-k $BUILD/kernel-kasan/bzImage|kasan_multi_shot ASI_FUZZ_INPUTS=$((fuzz / 5))"
+	# The KASAN flavour (make kernel-kasan): the suite, stress-ng in two
+	# domains included, under the sanitizer, and fault injection
+	# (test_asi_faults skips elsewhere); every report is shown.  Trinity
+	# under KASAN is make check-long's.
+	"kasan|-k $BUILD/kernel-kasan/bzImage|kasan_multi_shot asi_selftests_skip=test_trinity.sh ASI_FUZZ_INPUTS=$((fuzz / 5))"
 	# Our systemd as PID 1 (scripts/run-systemd-guest.sh), with asi and
 	# with asi=off.
 	"systemd|$sd|asi_selftests=systemd_isolate.sh"

@@ -7,6 +7,8 @@ pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils
 	ccache rsync kmod python3 perl git
 	qemu-system-x86 busybox-static stress-ng jq cgroup-tools
+	# Syscall fuzzing in the guest (selftests/test_trinity.sh).
+	trinity
 	gnuplot-nox
 	# Debian's crun and runc, rebuilt from source with our patches
 	# (scripts/build-oci-runtimes.sh): their build dependencies.

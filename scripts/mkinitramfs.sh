@@ -60,6 +60,7 @@ for f in "$TOP"/guest/*.sh; do
 	[ -e "$f" ] && add_file "/guest/$(basename "$f")" "$f" 755
 done
 add_elf "$(command -v stress-ng)"
+add_elf "$(command -v trinity)"
 # The tests parse asictl's JSON with jq.
 add_elf "$(command -v jq)"
 add_file /usr/sbin/asictl "$BUILD/tools/asictl" 755

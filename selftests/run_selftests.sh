@@ -13,10 +13,16 @@ cd /selftests || exit 1
 # test_asi_kasan goes last: the KASAN report it provokes taints the
 # kernel, which turns lockdep off for the rest of the boot.
 tests="$(ls test_* 2>/dev/null | grep -vx test_asi_kasan) test_asi_kasan"
+# asi_selftests_skip=a,b leaves tests out.
+skip=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	asi_selftests=*) tests=$(echo "${arg#asi_selftests=}" | tr ',' ' ') ;;
+	asi_selftests_skip=*) skip=$(echo "${arg#asi_selftests_skip=}" | tr ',' ' ') ;;
 	esac
+done
+for t in $skip; do
+	tests=$(echo "$tests" | tr ' ' '\n' | grep -vx "$t" | tr '\n' ' ')
 done
 n=$(echo "$tests" | wc -w)
 

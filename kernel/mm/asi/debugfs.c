@@ -5,12 +5,70 @@
  * figures and the classes of its live private objects; the test helper
  * (test.c) and the fault-injection point of pool growth (fail_grow, with
  * CONFIG_FAULT_INJECTION_DEBUG_FS) live in the same directory.
+ *
+ * cross_sites counts, per kernel code address, the accesses to another
+ * domain's private memory, with the domains of the last one: which kernel
+ * paths cross between tenants.
  */
 #include <linux/debugfs.h>
+#include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/seq_file.h>
 
 #include "internal.h"
+
+#define ASI_CROSS_SITES_BITS	6
+#define ASI_CROSS_SITES		BIT(ASI_CROSS_SITES_BITS)
+
+static struct asi_cross_site {
+	unsigned long ip;
+	atomic_long_t count;
+	unsigned int from, to;		/* domain ids of the last access */
+} asi_cross_sites[ASI_CROSS_SITES];
+static atomic_long_t asi_cross_sites_lost;
+
+/* From the fault handler, interrupts off: lockless, open addressing. */
+void asi_debug_cross_site(unsigned long ip, unsigned int from,
+			  unsigned int to)
+{
+	unsigned int h = hash_long(ip, ASI_CROSS_SITES_BITS), i;
+
+	for (i = 0; i < ASI_CROSS_SITES; i++) {
+		struct asi_cross_site *site =
+			&asi_cross_sites[(h + i) % ASI_CROSS_SITES];
+		unsigned long old = READ_ONCE(site->ip);
+
+		if (!old)
+			old = cmpxchg(&site->ip, 0, ip) ?: ip;
+		if (old == ip) {
+			atomic_long_inc(&site->count);
+			WRITE_ONCE(site->from, from);
+			WRITE_ONCE(site->to, to);
+			return;
+		}
+	}
+	atomic_long_inc(&asi_cross_sites_lost);
+}
+
+static int asi_cross_sites_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ASI_CROSS_SITES; i++) {
+		unsigned long ip = READ_ONCE(asi_cross_sites[i].ip);
+
+		if (ip)
+			seq_printf(m, "%ld %pS domain %u -> %u\n",
+				   atomic_long_read(&asi_cross_sites[i].count),
+				   (void *)ip, READ_ONCE(asi_cross_sites[i].from),
+				   READ_ONCE(asi_cross_sites[i].to));
+	}
+	if (atomic_long_read(&asi_cross_sites_lost))
+		seq_printf(m, "%ld (other sites)\n",
+			   atomic_long_read(&asi_cross_sites_lost));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(asi_cross_sites);
 
 static int asi_domains_show(struct seq_file *m, void *v)
 {
@@ -50,6 +108,8 @@ static int __init asi_debugfs_init(void)
 		return 0;
 	dir = debugfs_create_dir("asi", NULL);
 	debugfs_create_file("domains", 0400, dir, NULL, &asi_domains_fops);
+	debugfs_create_file("cross_sites", 0400, dir, NULL,
+			    &asi_cross_sites_fops);
 	asi_pool_debugfs_init(dir);
 	asi_test_init(dir);
 	return 0;

@@ -461,6 +461,7 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 	}
 
 	atomic_long_inc(&mine->cross_domain);
+	asi_debug_cross_site(regs->ip, mine->id, info.domain->id);
 	if (READ_ONCE(mine->enforce) && asi_addr_is_data(address)) {
 		atomic_long_inc(&mine->violations);
 		asi_domain_violation(mine, info.domain, address);

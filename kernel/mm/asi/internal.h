@@ -184,6 +184,15 @@ void asi_cgroup_notify_events(struct cgroup_subsys_state *css);
 void asi_cgroup_kill(struct cgroup_subsys_state *css);
 const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len);
 
+/* debugfs.c: where the kernel crossed into another domain's memory. */
+#ifdef CONFIG_DEBUG_FS
+void asi_debug_cross_site(unsigned long ip, unsigned int from,
+			  unsigned int to);
+#else
+static inline void asi_debug_cross_site(unsigned long ip, unsigned int from,
+					unsigned int to) { }
+#endif
+
 /* kasan.c: the shadow of private blocks' aliases (generic KASAN). */
 #ifdef CONFIG_KASAN_GENERIC
 int asi_kasan_init(void);

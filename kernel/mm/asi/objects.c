@@ -248,11 +248,12 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 	name = kasprintf(GFP_KERNEL, "%s@asi%u", src->name, d->id);
 	if (!clone->live || !name)
 		goto fail;
+	/* The cache keeps a copy of the name. */
 	clone->cache = __kmem_cache_create_args(name, src->object_size, &args,
 						flags);
 	kfree(name);
 	if (!clone->cache)
-		goto fail;
+		goto fail_cache;
 	clone->domain = d;
 	clone->class = class;
 	/* CGROUP_ASI selects HARDENED_USERCOPY for these. */
@@ -265,6 +266,7 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 	return clone;
 fail:
 	kfree(name);
+fail_cache:
 	free_percpu(clone->live);
 	kfree(clone);
 	return NULL;

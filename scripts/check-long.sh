@@ -1,0 +1,33 @@
+#!/bin/bash
+# make check-long: the longer runs of what make check runs short.  The
+# interface fuzzer with CHECK_LONG_FUZZ inputs (default 200000) and trinity
+# with CHECK_LONG_SYSCALLS syscalls per run (default 20000) on the asi
+# kernel, and the same plus fault injection on the KASAN flavour.
+# Ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+fuzz=${CHECK_LONG_FUZZ:-200000}
+syscalls=${CHECK_LONG_SYSCALLS:-20000}
+logdir=$BUILD/logs/check-long
+
+make -C "$TOP" -s kernel kernel-kasan guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+tests=test_asi_fuzz,test_trinity.sh,test_asi_faults
+boots=(
+	"main|$BUILD/kernel/bzImage|ASI_FUZZ_INPUTS=$fuzz TRINITY_SYSCALLS=$syscalls"
+	"kasan|$BUILD/kernel-kasan/bzImage|kasan_multi_shot ASI_FUZZ_INPUTS=$((fuzz / 4)) TRINITY_SYSCALLS=$((syscalls / 4))"
+)
+results=() consoles=() finished=--finished
+for boot in "${boots[@]}"; do
+	IFS='|' read -r name image append <<< "$boot"
+	dir=$logdir/$name
+	echo "== $name: $tests (log: $dir)"
+	"$TOP/scripts/run-guest.sh" -m check -k "$image" -t 10800 -l "$dir" \
+		-a "asi_selftests=$tests ASI_SELFTEST_TIMEOUT=10000 $append"
+	[ $? -le 1 ] || finished=
+	tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
+	results+=("$dir/results.log")
+	consoles+=("$dir/console.log")
+done
+python3 "$TOP/scripts/guestlog.py" summary "$(IFS=,; echo "${results[*]}")" \
+	"$(IFS=,; echo "${consoles[*]}")" $finished
