@@ -31,15 +31,15 @@ helper() { exec 3<> /sys/kernel/debug/asi/test; echo "$1" >&3; read -r r <&3; ex
 before_map=$(directmap)
 before_4k=$(dm_4k)
 before_total=$(dm_total)
-read -r rel0 dirty0 unmapped0 <<EOF
-$(helper released)
-EOF
-note "before: $before_map; blocks released $rel0"
-
 for g in soak_a soak_b; do
 	mkdir "$CG/$g" && echo "$ALL" > "$CG/$g/asi.private_objects" &&
 		echo 1 > "$CG/$g/asi.isolate"
 done
+# The test helper answers once asi is active (a domain exists).
+read -r rel0 dirty0 unmapped0 <<EOF
+$(helper released)
+EOF
+note "before: $before_map; blocks released ${rel0:=0}"
 echo 1 > "$CG/soak_b/asi.enforce"
 port=5000
 for g in soak_a soak_b; do

@@ -43,6 +43,7 @@ struct asi_clone {
 	struct asi_domain *domain;
 	enum asi_class class;
 	long __percpu *live;		/* objects allocated minus freed */
+	bool had_slabs;			/* it ever took a slab: shrink it */
 	struct list_head gone;		/* its source is going away */
 	/* The tenant's data in each object (of a data class), if any. */
 	unsigned int data_offset;
@@ -407,6 +408,9 @@ struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 
 	if (!page)
 		return NULL;
+	/* Before the slab exists: the orphan work then shrinks the clone. */
+	if (!READ_ONCE(clone->had_slabs))
+		WRITE_ONCE(clone->had_slabs, true);
 	/*
 	 * The head's first word after the flags becomes slab->slab_cache:
 	 * no stale pointer (or pfmemalloc bit) for the fault handler to see.
@@ -561,7 +565,14 @@ void asi_objects_orphan_work(struct work_struct *work)
 	for (i = 0; i < ASI_MAX_SOURCES; i++) {
 		struct asi_clone *clone = READ_ONCE(d->clones[i]);
 
-		if (!clone)
+		/*
+		 * A clone that never took a slab has none to give back, and
+		 * flushing every CPU for each of a domain's ~90 clones is what
+		 * makes many dying domains queue up on the mutex.  One that
+		 * takes its first slab from now on flushes again
+		 * (asi_slab_clone_put()).
+		 */
+		if (!clone || !READ_ONCE(clone->had_slabs))
 			continue;
 		kmem_cache_keep_no_empty_slabs(clone->cache);
 		kmem_cache_shrink(clone->cache);
