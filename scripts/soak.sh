@@ -17,7 +17,7 @@ dir=$BUILD/logs/soak
 make -C "$TOP" -s "$flavour" guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 echo "== soaking for ${secs}s (log: $dir)"
 "$TOP/scripts/run-guest.sh" -m check -k "$image" -t $((secs + 600)) -l "$dir" \
-	-a "asi_selftests=soak_asi.sh SOAK_SECONDS=$secs kasan_multi_shot"
+	-a "asi_selftests=soak_asi.sh SOAK_SECONDS=$secs ASI_SELFTEST_TIMEOUT=$((secs + 500)) kasan_multi_shot"
 finished=--finished
 [ $? -le 1 ] || finished=
 tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
