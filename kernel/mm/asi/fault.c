@@ -450,7 +450,13 @@ bool asi_kernel_fault(struct pt_regs *regs, unsigned long error_code,
 		return asi_borrow_maps(x, address);
 	}
 
-	if (current->flags & PF_KTHREAD) {
+	/*
+	 * A kernel thread, or a task past exit_mm() (closing its files,
+	 * unmapping its last VMAs), runs on whatever mm the CPU loaded last,
+	 * possibly another tenant's: it is not that tenant, so nothing is
+	 * counted against it; without an mm of its own it leaves the view.
+	 */
+	if ((current->flags & PF_KTHREAD) || !current->mm) {
 		if (!current->mm)
 			asi_leave_lazy_mm();
 		else if (!x->cr3)
