@@ -97,38 +97,52 @@ int __init asi_kasan_init(void)
 	return 0;
 }
 
-/* The shadow PTEs of @shadow, allocating private PMD and PTE pages. */
+/* The PUD entry of @shadow: in the slot's own PUD page (asi_kasan_init()). */
+static pud_t *asi_kasan_pud(unsigned long shadow)
+{
+	return pud_offset(p4d_offset(pgd_offset_k(shadow), shadow), shadow);
+}
+
+/*
+ * The shadow PTEs of @shadow, giving its PUD and PMD entries private PMD
+ * and PTE pages where they still point at the early shadow tables.  A copy
+ * is made only then: most blocks land where an earlier one made them.
+ */
 static pte_t *asi_kasan_shadow_pte(unsigned long shadow, gfp_t gfp)
 {
-	pud_t *pud = pud_offset(p4d_offset(pgd_offset_k(shadow), shadow),
-				shadow);
-	void *pmd_page, *pte_page;
+	pud_t *pud = asi_kasan_pud(shadow);
+	void *table;
 	pmd_t *pmd;
 
-	pmd_page = asi_kasan_copy_table(kasan_early_shadow_pmd, gfp);
-	pte_page = asi_kasan_copy_table(kasan_early_shadow_pte, gfp);
-	if (!pmd_page || !pte_page) {
-		free_page((unsigned long)pmd_page);
-		free_page((unsigned long)pte_page);
-		return NULL;
-	}
-
-	spin_lock(&asi_kasan_lock);
-	if (asi_kasan_is_early(pud_val(*pud) & PTE_PFN_MASK,
+	if (asi_kasan_is_early(pud_val(READ_ONCE(*pud)) & PTE_PFN_MASK,
 			       kasan_early_shadow_pmd)) {
-		set_pud(pud, __pud(_KERNPG_TABLE | __pa(pmd_page)));
-		pmd_page = NULL;
+		table = asi_kasan_copy_table(kasan_early_shadow_pmd, gfp);
+		if (!table)
+			return NULL;
+		spin_lock(&asi_kasan_lock);
+		if (asi_kasan_is_early(pud_val(*pud) & PTE_PFN_MASK,
+				       kasan_early_shadow_pmd)) {
+			set_pud(pud, __pud(_KERNPG_TABLE | __pa(table)));
+			table = NULL;
+		}
+		spin_unlock(&asi_kasan_lock);
+		free_page((unsigned long)table);
 	}
 	pmd = pmd_offset(pud, shadow);
-	if (asi_kasan_is_early(pmd_val(*pmd) & PTE_PFN_MASK,
+	if (asi_kasan_is_early(pmd_val(READ_ONCE(*pmd)) & PTE_PFN_MASK,
 			       kasan_early_shadow_pte)) {
-		set_pmd(pmd, __pmd(_KERNPG_TABLE | __pa(pte_page)));
-		pte_page = NULL;
+		table = asi_kasan_copy_table(kasan_early_shadow_pte, gfp);
+		if (!table)
+			return NULL;
+		spin_lock(&asi_kasan_lock);
+		if (asi_kasan_is_early(pmd_val(*pmd) & PTE_PFN_MASK,
+				       kasan_early_shadow_pte)) {
+			set_pmd(pmd, __pmd(_KERNPG_TABLE | __pa(table)));
+			table = NULL;
+		}
+		spin_unlock(&asi_kasan_lock);
+		free_page((unsigned long)table);
 	}
-	spin_unlock(&asi_kasan_lock);
-
-	free_page((unsigned long)pmd_page);
-	free_page((unsigned long)pte_page);
 	return pte_offset_kernel(pmd, shadow);
 }
 
@@ -171,10 +185,9 @@ int asi_kasan_map_block(phys_addr_t phys, gfp_t gfp)
 void asi_kasan_unmap_block(phys_addr_t phys)
 {
 	unsigned long shadow = asi_kasan_block_shadow(phys);
+	pmd_t *pmd = pmd_offset(asi_kasan_pud(shadow), shadow);
+	pte_t *pte = pte_offset_kernel(pmd, shadow);
 	unsigned long i;
-	pgd_t *pgd = pgd_offset_k(shadow);
-	pud_t *pud = pud_offset(p4d_offset(pgd, shadow), shadow);
-	pte_t *pte = pte_offset_kernel(pmd_offset(pud, shadow), shadow);
 
 	for (i = 0; i < ASI_KASAN_BLOCK_SHADOW_SIZE / PAGE_SIZE; i++)
 		set_pte(pte + i, kasan_early_shadow_pte[0]);
