@@ -13,21 +13,7 @@ logdir=$BUILD/logs/check-long
 
 make -C "$TOP" -s kernel kernel-kasan guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 tests=test_asi_fuzz,test_trinity.sh,test_asi_faults
-boots=(
-	"main|$BUILD/kernel/bzImage|ASI_FUZZ_INPUTS=$fuzz TRINITY_SYSCALLS=$syscalls"
-	"kasan|$BUILD/kernel-kasan/bzImage|kasan_multi_shot ASI_FUZZ_INPUTS=$((fuzz / 4)) TRINITY_SYSCALLS=$((syscalls / 4))"
-)
-results=() consoles=() finished=--finished
-for boot in "${boots[@]}"; do
-	IFS='|' read -r name image append <<< "$boot"
-	dir=$logdir/$name
-	echo "== $name: $tests (log: $dir)"
-	"$TOP/scripts/run-guest.sh" -m check -k "$image" -t 10800 -l "$dir" \
-		-a "asi_selftests=$tests ASI_SELFTEST_TIMEOUT=10000 $append"
-	[ $? -le 1 ] || finished=
-	tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
-	results+=("$dir/results.log")
-	consoles+=("$dir/console.log")
-done
-python3 "$TOP/scripts/guestlog.py" summary "$(IFS=,; echo "${results[*]}")" \
-	"$(IFS=,; echo "${consoles[*]}")" $finished
+common="asi_selftests=$tests ASI_SELFTEST_TIMEOUT=10000"
+run_boots "$logdir" 10800 \
+	"main|-k $BUILD/kernel/bzImage|$common ASI_FUZZ_INPUTS=$fuzz TRINITY_SYSCALLS=$syscalls" \
+	"kasan|-k $BUILD/kernel-kasan/bzImage|$common kasan_multi_shot ASI_FUZZ_INPUTS=$((fuzz / 4)) TRINITY_SYSCALLS=$((syscalls / 4))"

@@ -52,21 +52,4 @@ boots=(
 	"deb-install|$sd -f $BUILD/deb/asi/linux-image.deb -f $BUILD/deb/asi/vmlinuz.sha256|asi_selftests=systemd_deb.sh"
 	"deb-boot|$sd -k $BUILD/deb/asi/vmlinuz -f $BUILD/deb/asi/release|asi_selftests=systemd_deb_boot.sh"
 )
-results=() consoles=() finished=--finished
-for boot in "${boots[@]}"; do
-	IFS='|' read -r name opts append <<< "$boot"
-	dir=$logdir/$name
-	echo "== booting the guest ($name) and running the selftests (log: $dir)"
-	# shellcheck disable=SC2086
-	"$TOP/scripts/run-guest.sh" -m check -t "$timeout" -l "$dir" $opts \
-		-a "$append ${CHECK_APPEND:-}"
-	[ $? -le 1 ] || finished=
-	[ -f "$dir/results.log" ] && tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
-	results+=("$dir/results.log")
-	consoles+=("$dir/console.log")
-done
-
-echo "== summary"
-python3 "$TOP/scripts/guestlog.py" summary "$(IFS=,; echo "${results[*]}")" \
-	"$(IFS=,; echo "${consoles[*]}")" $finished \
-	--add "${hp:-0}" "${hf:-1}" "${hs:-0}"
+ADD_COUNTS="${hp:-0} ${hf:-1} ${hs:-0}" run_boots "$logdir" "$timeout" "${boots[@]}"

@@ -72,3 +72,30 @@ copy_new_files() { # dest
 	mkdir -p "$1/mm/asi"
 	cp "$TOP/Kconfig" "$1/mm/asi/Kconfig"
 }
+
+# run_boots LOGDIR TIMEOUT BOOT...: boot the guest once per BOOT
+# ("name|run-guest.sh options|kernel parameters") in check mode, logs in
+# LOGDIR/name, and show each boot's TAP.  Then judge them all with
+# guestlog.py, adding the counts given in ADD_COUNTS ("P F S"), and
+# return its status.
+run_boots() {
+	local logdir=$1 timeout=$2 boot name opts append dir
+	local results=() consoles=() finished=--finished
+	shift 2
+	for boot in "$@"; do
+		IFS='|' read -r name opts append <<< "$boot"
+		dir=$logdir/$name
+		echo "== booting the guest ($name) and running the selftests (log: $dir)"
+		# shellcheck disable=SC2086
+		"$TOP/scripts/run-guest.sh" -m check -t "$timeout" -l "$dir" $opts \
+			-a "$append ${CHECK_APPEND:-}"
+		[ $? -le 1 ] || finished=
+		[ -f "$dir/results.log" ] && tr -d '\r' < "$dir/results.log" | grep -v '^ASI-GUEST-DONE'
+		results+=("$dir/results.log")
+		consoles+=("$dir/console.log")
+	done
+	echo "== summary"
+	# shellcheck disable=SC2086
+	python3 "$TOP/scripts/guestlog.py" summary "$(IFS=,; echo "${results[*]}")" \
+		"$(IFS=,; echo "${consoles[*]}")" $finished --add ${ADD_COUNTS:-0 0 0}
+}
