@@ -9,6 +9,9 @@ set -uo pipefail
 
 fuzz=${CHECK_LONG_FUZZ:-200000}
 syscalls=${CHECK_LONG_SYSCALLS:-20000}
+for n in "$fuzz" "$syscalls"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "CHECK_LONG_FUZZ and CHECK_LONG_SYSCALLS are counts, not '$n'"
+done
 logdir=$BUILD/logs/check-long
 
 make -C "$TOP" -s kernel kernel-kasan guest || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }

@@ -7,6 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 secs=${SOAK_SECONDS:-300}
+[[ $secs =~ ^[1-9][0-9]*$ ]] || die "SOAK_SECONDS must be a number of seconds, not '$secs'"
 case "${SOAK_KERNEL:-asi}" in
 asi) flavour=kernel image=$BUILD/kernel/bzImage ;;
 kasan) flavour=kernel-kasan image=$BUILD/kernel-kasan/bzImage ;;
