@@ -170,6 +170,111 @@ out:
 	return ret;
 }
 
+#define ASI_KEYS_PATH	"/sys/kernel/debug/asi/keys"
+
+/* The count of hook key @name ("domains" or a class), or -1. */
+static long hook_key(const char *name)
+{
+	char buf[512], pat[32], *p;
+
+	if (read_text(ASI_KEYS_PATH, buf, sizeof(buf)) <= 0)
+		return -1;
+	snprintf(pat, sizeof(pat), "\n%s ", name);
+	memmove(buf + 1, buf, sizeof(buf) - 1);
+	buf[0] = '\n';
+	p = strstr(buf, pat);
+	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* Wait until hook key @name counts @count; 0 or -ETIMEDOUT. */
+static int wait_hook_key(const char *name, long count, int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		if (hook_key(name) == count)
+			return 0;
+		cycle_lazy_mms();
+		usleep(50000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Is any domain, live or dying, listed? */
+static bool any_domain(void)
+{
+	char buf[4096];
+
+	return read_text(ASI_DOMAINS_PATH, buf, sizeof(buf)) <= 0 ||
+	       strstr(buf, "domain ");
+}
+
+/*
+ * The hooks cost nothing while no domain needs them: the domains' key
+ * counts every domain, live or dying, and goes off (a second later) when
+ * the last is gone; each class's key counts the live domains that make
+ * the class private, so a domain with only "pipe" private leaves every
+ * other class's allocations on their ordinary path.
+ */
+static int test_asi_objects_hook_keys(const char *root)
+{
+	static const char *const others[] = {
+		"cred", "file", "sock", "netns", "key", "msg",
+	};
+	char *cg = NULL;
+	int ret = KSFT_FAIL;
+
+	/* Earlier tests' domains may still be dying. */
+	for (int i = 0; i < 200 && any_domain(); i++) {
+		cycle_lazy_mms();
+		usleep(50000);
+	}
+	if (any_domain()) {
+		ksft_print_msg("domains of earlier tests still alive\n");
+		goto out;
+	}
+	if (wait_hook_key("domains", 0, 60) || wait_hook_key("pipe", 0, 1)) {
+		ksft_print_msg("hooks on with no domain: domains %ld pipe %ld\n",
+			       hook_key("domains"), hook_key("pipe"));
+		goto out;
+	}
+	cg = cg_name(root, "asi_keys");
+	if (!cg || cg_create(cg) || write_classes(cg, "pipe") ||
+	    cg_write(cg, "asi.isolate", "1"))
+		goto out;
+	if (hook_key("domains") != 1 || hook_key("pipe") != 1)
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
+		if (hook_key(others[i]) != 0) {
+			ksft_print_msg("%s on with only pipe private\n",
+				       others[i]);
+			goto out;
+		}
+	}
+	if (write_classes(cg, "pipe file") || hook_key("file") != 1 ||
+	    write_classes(cg, "file") || hook_key("pipe") != 0 ||
+	    write_classes(cg, "bogus") != -EINVAL || hook_key("file") != 1)
+		goto out;
+	/* asi.isolate=0: the class keys go with the domain's redirection. */
+	if (cg_write(cg, "asi.isolate", "0") || wait_hook_key("file", 0, 40))
+		goto out;
+	/* Came and went, again and again: the key follows. */
+	for (int i = 0; i < 3; i++) {
+		if (cg_write(cg, "asi.isolate", "1") ||
+		    hook_key("domains") < 1 || cg_write(cg, "asi.isolate", "0"))
+			goto out;
+	}
+	if (wait_hook_key("domains", 0, 100)) {
+		ksft_print_msg("hooks still on after the last domain: %ld\n",
+			       hook_key("domains"));
+		goto out;
+	}
+	ret = KSFT_PASS;
+out:
+	if (cg)
+		cg_destroy(cg);
+	free(cg);
+	return ret;
+}
+
 /*
  * The slab interfaces on private objects, through the test helper's own
  * caches made private in a real domain: kmem_cache_alloc/free, kmalloc
@@ -1016,6 +1121,7 @@ out:
 }
 
 static const struct cgroup_test tests[] = {
+	T(test_asi_objects_hook_keys),
 	T(test_asi_private_objects_file),
 	T(test_asi_objects_slab_interfaces),
 	T(test_asi_objects_private),

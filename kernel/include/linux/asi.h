@@ -19,7 +19,7 @@
 #define _LINUX_ASI_H
 
 #include <linux/bits.h>
-#include <linux/jump_label.h>
+#include <linux/jump_label_ratelimit.h>
 #include <linux/types.h>
 #include <linux/gfp_types.h>
 #include <asm/cpufeature.h>
@@ -50,11 +50,12 @@ struct asi_domain;
 
 #ifdef CONFIG_CGROUP_ASI
 
-DECLARE_STATIC_KEY_FALSE(asi_active);
+/* On while any domain exists, live or dying (mm/asi/domain.c). */
+extern struct static_key_false_deferred asi_active;
 
 static inline bool asi_enabled(void)
 {
-	return static_branch_unlikely(&asi_active);
+	return static_branch_unlikely(&asi_active.key);
 }
 
 static inline bool asi_addr_in_slot(unsigned long addr)

@@ -46,6 +46,19 @@ extern const struct pipe_buf_operations asi_pipe_buf_ops;
  */
 #define SLAB_ASI_SOURCE		SLAB_NO_MERGE
 
+/*
+ * One key per class (and the test helper's): on while a live domain makes
+ * the class private, so that allocations of a class no domain uses take
+ * the paths they take without asi.
+ */
+extern struct static_key_false asi_class_keys[ASI_NR_CLASSES + 1];
+
+/* Does any live domain make @class private?  For a @class known at run time. */
+static inline bool asi_class_in_use(enum asi_class class)
+{
+	return static_key_enabled(&asi_class_keys[class]);
+}
+
 void asi_register_cache(struct kmem_cache *s, enum asi_class class);
 void asi_register_buckets(kmem_buckets *b, enum asi_class class);
 void asi_unregister_cache(struct kmem_cache *s);
@@ -64,7 +77,19 @@ void asi_free_slab_folio(struct folio *folio, unsigned int order);
 int asi_data_access(const void *obj);
 
 /* Pipe data pages (fs/pipe.c). */
-struct page *asi_pipe_alloc_page(void);
+struct page *__asi_pipe_alloc_page(void);
+
+/*
+ * A private data page for a pipe_write() by current; NULL for an ordinary
+ * page, or ERR_PTR(-ENOMEM) when the domain fails closed (asi.fallback=0).
+ */
+static inline struct page *asi_pipe_alloc_page(void)
+{
+	if (!static_branch_unlikely(&asi_class_keys[ASI_CLASS_PIPE]))
+		return NULL;
+	return __asi_pipe_alloc_page();
+}
+
 bool asi_pipe_buf_private(const struct pipe_buffer *buf);
 size_t asi_pipe_buf_copy_to_iter(struct pipe_buffer *buf, size_t bytes,
 				 struct iov_iter *i);

@@ -311,7 +311,6 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	if (cgroup_is_populated(acg->css.cgroup)) {
 		ret = -EBUSY;
 	} else if (isolate) {
-		asi_activate_cpuslocked();
 		WRITE_ONCE(acg->domain, new);
 		new = NULL;
 	} else {

@@ -6,6 +6,10 @@
  * (test.c) and the fault-injection point of pool growth (fail_grow, with
  * CONFIG_FAULT_INJECTION_DEBUG_FS) live in the same directory.
  *
+ * keys says which hooks are on: how many domains hold the static key that
+ * turns asi's hooks on (it goes off a second after the last one), and how
+ * many live domains make each class private.
+ *
  * cross_sites counts, per kernel code address, the accesses to another
  * domain's private memory, with the domains of the last one: which kernel
  * paths cross between tenants.
@@ -100,6 +104,19 @@ static int asi_domains_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(asi_domains);
 
+/* Which hooks are on: the domains' key, and each class's. */
+static int asi_keys_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	seq_printf(m, "domains %d\n", static_key_count(&asi_active.key.key));
+	for (i = 0; i < ASI_NR_CLASSES; i++)
+		seq_printf(m, "%s %d\n", asi_class_name(i),
+			   static_key_count(&asi_class_keys[i].key));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(asi_keys);
+
 static int __init asi_debugfs_init(void)
 {
 	struct dentry *dir;
@@ -110,6 +127,7 @@ static int __init asi_debugfs_init(void)
 	debugfs_create_file("domains", 0400, dir, NULL, &asi_domains_fops);
 	debugfs_create_file("cross_sites", 0400, dir, NULL,
 			    &asi_cross_sites_fops);
+	debugfs_create_file("keys", 0400, dir, NULL, &asi_keys_fops);
 	asi_pool_debugfs_init(dir);
 	asi_test_init(dir);
 	return 0;

@@ -9,8 +9,8 @@
  * pool, so objects that outlive their cgroup stay private, and it is
  * destroyed from a work item when the last reference goes.
  *
- * This file also owns the static key that keeps every hook free until the
- * first cgroup is isolated, and the asi=off boot parameter.
+ * This file also owns the static key that keeps every hook free while no
+ * domain exists, and the asi=off boot parameter.
  */
 #define pr_fmt(fmt) "asi: " fmt
 
@@ -19,6 +19,7 @@
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/irq_work.h>
+#include <linux/jump_label_ratelimit.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -27,7 +28,12 @@
 
 #include "internal.h"
 
-DEFINE_STATIC_KEY_FALSE(asi_active);
+/*
+ * Counts the domains, live and dying.  The last one going turns the hooks
+ * off a second later, so that a cgroup isolated again and again (a
+ * container restarting) does not patch the kernel text each time.
+ */
+DEFINE_STATIC_KEY_DEFERRED_FALSE(asi_active, HZ);
 bool asi_disabled;
 LIST_HEAD(asi_domains);
 DEFINE_SPINLOCK(asi_domains_lock);
@@ -47,19 +53,6 @@ static int __init asi_setup(char *str)
 	return 1;
 }
 __setup("asi=", asi_setup);
-
-/*
- * Turn the hooks on.  Called when the first cgroup is isolated, with the
- * CPU hotplug lock held (cgroup_attach_lock()); the key is never turned
- * off again, because mms and blocks of dying domains may outlive every
- * isolated cgroup.
- */
-void asi_activate_cpuslocked(void)
-{
-	lockdep_assert_cpus_held();
-	if (!static_branch_unlikely(&asi_active))
-		static_branch_enable_cpuslocked(&asi_active);
-}
 
 static void asi_violation_work(struct work_struct *work)
 {
@@ -135,6 +128,9 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	css_get(css);
 	d->css = css;
 
+	/* Hooks on before any task or block can see the domain. */
+	static_branch_deferred_inc(&asi_active);
+
 	spin_lock(&asi_domains_lock);
 	list_add_tail(&d->node, &asi_domains);
 	spin_unlock(&asi_domains_lock);
@@ -185,6 +181,12 @@ static void asi_domain_destroy(struct work_struct *work)
 	ida_free(&asi_domain_ida, d->id);
 	/* Figures are read under RCU from the cgroup files. */
 	kfree_rcu(d, rcu);
+	/*
+	 * No mm sees the tree, no block is left, no CPU borrows from it (a
+	 * borrowing CPU holds a reference): nothing of the domain is left
+	 * for a hook to handle.
+	 */
+	static_branch_slow_dec_deferred(&asi_active);
 }
 
 static void asi_domain_queue_destroy(struct asi_domain *d)

@@ -9,9 +9,11 @@
  * a lock held assert it):
  *
  *   cgroup_mutex                  cgroupfs writes (kernel/cgroup/asi.c)
- *     asi_objects_mutex           registration, clone creation (objects.c)
- *       cpu hotplug lock, slab_mutex   inside kmem_cache_create()
- *       asi_domains_lock          the list of domains (domain.c)
+ *     asi_class_keys_mutex        the class keys' counts (objects.c)
+ *       cpu hotplug lock, jump_label_mutex   changing a static key
+ *       asi_objects_mutex         registration, clone creation (objects.c)
+ *         cpu hotplug lock, slab_mutex   inside kmem_cache_create()
+ *         asi_domains_lock        the list of domains (domain.c)
  *     cgroup_threadgroup_rwsem, cpu hotplug lock   (cgroup_attach_lock())
  *   asi_clones_shrink_mutex       shrinking vs destroying clones (objects.c)
  *     cpu hotplug lock            inside kmem_cache_shrink(), _destroy()
@@ -86,6 +88,7 @@ struct asi_domain {
 
 	/* Private objects (objects.c), clones indexed like the sources. */
 	unsigned long classes;		/* BIT(enum asi_class), published */
+	unsigned long key_classes;	/* whose asi_class_keys it holds */
 	struct asi_clone *clones[ASI_MAX_SOURCES];
 	atomic_long_t pipe_pages;	/* private pipe data pages */
 	struct work_struct orphan_work;
@@ -124,7 +127,6 @@ void asi_domain_put_irq(struct asi_domain *d);
 struct asi_domain *asi_task_domain(struct task_struct *tsk);
 void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 			  unsigned long address);
-void asi_activate_cpuslocked(void);
 
 /* view.c */
 extern pud_t *asi_full_pud;

@@ -78,6 +78,14 @@ static const char *const asi_class_names[ASI_NR_CLASSES] = {
 #define ASI_DATA_CLASSES	(BIT(ASI_CLASS_PIPE) | BIT(ASI_CLASS_KEY) | \
 				 BIT(ASI_CLASS_MSG) | BIT(ASI_CLASS_TEST))
 
+DEFINE_STATIC_KEY_ARRAY_FALSE(asi_class_keys, ASI_NR_CLASSES + 1);
+/*
+ * Serialises the class keys' counts (asi_domain_set_classes() against the
+ * owner letting go).  Taken outside asi_objects_mutex and the CPU hotplug
+ * lock, which changing a key takes.
+ */
+static DEFINE_MUTEX(asi_class_keys_mutex);
+
 /* Serialises registration and clone creation. */
 static DEFINE_MUTEX(asi_objects_mutex);
 /*
@@ -127,6 +135,7 @@ void asi_register_cache(struct kmem_cache *s, enum asi_class class)
 	if (idx == asi_nr_sources)
 		asi_nr_sources++;
 	WRITE_ONCE(asi_sources[idx].class, class);
+	WRITE_ONCE(s->asi_class, class);
 	WRITE_ONCE(asi_sources[idx].cache, s);
 	WRITE_ONCE(s->asi_source, idx + 1);
 	mutex_unlock(&asi_objects_mutex);
@@ -290,11 +299,47 @@ static void asi_clone_destroy(struct asi_clone *clone)
  * Disabling a class stops the redirection; objects already private stay
  * so until freed.
  */
+static void asi_class_keys_inc(unsigned long mask)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, &mask, ASI_NR_CLASSES + 1)
+		static_branch_inc(&asi_class_keys[i]);
+}
+
+static void asi_class_keys_dec(unsigned long mask)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, &mask, ASI_NR_CLASSES + 1)
+		static_branch_dec(&asi_class_keys[i]);
+}
+
+/* @d no longer redirects allocations (it is dying): its keys go. */
+static void asi_class_keys_release(struct asi_domain *d)
+{
+	mutex_lock(&asi_class_keys_mutex);
+	asi_class_keys_dec(d->key_classes);
+	d->key_classes = 0;
+	mutex_unlock(&asi_class_keys_mutex);
+}
+
 int asi_domain_set_classes(struct asi_domain *d, unsigned long mask)
 {
+	unsigned long keys = 0;
 	struct asi_clone *clone;
 	unsigned int i;
 	int err = 0;
+
+	/*
+	 * A live domain holds the key of each class it makes private; a
+	 * dying one redirects nothing.  Keys go on before the classes are
+	 * published, and off after.
+	 */
+	mutex_lock(&asi_class_keys_mutex);
+	if (!READ_ONCE(d->dying))
+		keys = mask;
+	asi_class_keys_inc(keys & ~d->key_classes);
 
 	mutex_lock(&asi_objects_mutex);
 	for (i = 0; i < asi_nr_sources; i++) {
@@ -314,6 +359,14 @@ int asi_domain_set_classes(struct asi_domain *d, unsigned long mask)
 		smp_store_release(&d->classes, mask);
 	}
 	mutex_unlock(&asi_objects_mutex);
+
+	if (err) {
+		asi_class_keys_dec(keys & ~d->key_classes);
+	} else {
+		asi_class_keys_dec(d->key_classes & ~keys);
+		d->key_classes = keys;
+	}
+	mutex_unlock(&asi_class_keys_mutex);
 	return err;
 }
 
@@ -579,6 +632,8 @@ void asi_objects_orphan_work(struct work_struct *work)
 	}
 	mutex_unlock(&asi_clones_shrink_mutex);
 	asi_pool_trim(d);
+	if (READ_ONCE(d->dying))
+		asi_class_keys_release(d);
 	asi_domain_put(d);
 }
 
@@ -605,6 +660,7 @@ void asi_objects_destroy(struct asi_domain *d)
 {
 	unsigned int i;
 
+	asi_class_keys_release(d);
 	for (i = 0; i < ASI_MAX_SOURCES; i++) {
 		if (d->clones[i])
 			asi_clone_destroy(d->clones[i]);

@@ -23,17 +23,12 @@
 
 #include "internal.h"
 
-/*
- * A private data page for a pipe_write() by current; NULL for an ordinary
- * page, or ERR_PTR(-ENOMEM) when the domain fails closed (asi.fallback=0).
- */
-struct page *asi_pipe_alloc_page(void)
+/* asi_pipe_alloc_page(), once some domain made the pipe class private. */
+struct page *__asi_pipe_alloc_page(void)
 {
 	struct asi_domain *d;
 	struct page *page;
 
-	if (!asi_enabled())
-		return NULL;
 	d = asi_current_objects_domain(ASI_CLASS_PIPE);
 	if (!d)
 		return NULL;

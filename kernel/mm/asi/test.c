@@ -566,7 +566,7 @@ static ssize_t asi_test_write(struct file *file, const char __user *ubuf,
 	char cmd[64], ubuf_copy[64], check[64];
 	int err;
 
-	if (!asi_enabled())
+	if (asi_disabled)
 		return -ENODEV;
 	if (count >= sizeof(cmd))
 		return -EINVAL;

@@ -316,10 +316,14 @@ void asi_pgd_ctor(struct mm_struct *mm, pgd_t *pgd)
 	rcu_read_unlock();
 }
 
-/* pgd_free(): the mm no longer references its domain's tree. */
+/*
+ * pgd_free(): the mm no longer references its domain's tree.  No task is
+ * left to migrate it, so a full view stays one without asi_slot_lock, and
+ * host mms are freed as before.
+ */
 void asi_pgd_dtor(pgd_t *pgd)
 {
-	if (asi_enabled())
+	if (asi_enabled() && asi_pgd_domain(pgd))
 		asi_pgd_set_domain(pgd, NULL);
 }
 
