@@ -3,13 +3,17 @@
  * asi_bench: the microbenchmarks that measure what isolation costs.
  *
  *   asi_bench WORKLOAD [--ops N] [--cg-a PATH] [--cg-b PATH]
+ *   asi_bench cmd --ops N [--cg-a PATH] [--cg-b PATH] -- COMMAND [ARG...]
  *
  * Workloads: pipe (ping-pong between two tasks: the switch overhead),
  * socketpair (the same over a unix socketpair), syscall (a null system
  * call), openclose (open+close of a file), forkexit (fork and reap a child
  * that exits), privalloc (allocate and free a private page through the asi
- * test helper).  For the two-task workloads the parent runs in cgroup A
- * and the child in cgroup B (both optional: default is where we are).
+ * test helper), cmd (run COMMAND, which does N operations of its own: an
+ * end-to-end workload such as redis-benchmark, measured like ours; its
+ * standard output goes to our standard error).  For the two-task workloads
+ * the parent runs in cgroup A and the child in cgroup B (both optional:
+ * default is where we are); cmd runs in A and counts the exits of both.
  *
  * Prints one JSON object: operations, elapsed nanoseconds of
  * CLOCK_MONOTONIC (under QEMU -icount shift=0 a nanosecond is one guest
@@ -241,6 +245,38 @@ static int run_privalloc(long ops)
 }
 
 /*
+ * Run an end-to-end workload: COMMAND in our cgroup, on our CPU, with its
+ * standard output on our standard error (ours carries the JSON alone).
+ */
+static int run_cmd(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "asi_bench: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	if (WIFEXITED(status))
+		fprintf(stderr, "asi_bench: %s exited with status %d\n",
+			argv[0], WEXITSTATUS(status));
+	else
+		fprintf(stderr, "asi_bench: %s killed by signal %d\n",
+			argv[0], WTERMSIG(status));
+	errno = 0;
+	return -1;
+}
+
+/*
  * Everything runs on CPU 0 (children inherit it): a ping-pong is then two
  * context switches per round trip, never a cross-CPU wakeup and an idle
  * CPU, so its instruction count repeats and measures the switch itself.
@@ -260,7 +296,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: asi_bench {pipe|socketpair|syscall|openclose|forkexit|privalloc}\n"
-		"                 [--ops N] [--cg-a CGROUP] [--cg-b CGROUP]\n");
+		"                 [--ops N] [--cg-a CGROUP] [--cg-b CGROUP]\n"
+		"       asi_bench cmd --ops N [--cg-a CGROUP] [--cg-b CGROUP] -- COMMAND [ARG...]\n");
 	exit(2);
 }
 
@@ -298,9 +335,12 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc - 1)
+	if (optind >= argc)
 		usage();
 	workload = argv[optind];
+	/* Only cmd takes a command, after "--". */
+	if (!strcmp(workload, "cmd") ? optind + 1 >= argc : optind != argc - 1)
+		usage();
 	signal(SIGPIPE, SIG_IGN);
 	pin_to_cpu0();
 	/* The two-task workloads set up, and place themselves, untimed. */
@@ -321,6 +361,8 @@ int main(int argc, char **argv)
 		err = run_forkexit(ops);
 	else if (!strcmp(workload, "privalloc"))
 		err = run_privalloc(ops);
+	else if (!strcmp(workload, "cmd"))
+		err = run_cmd(argv + optind + 1);
 	else
 		usage();
 	t1 = now_ns();
@@ -331,8 +373,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (err) {
-		fprintf(stderr, "asi_bench: %s failed: %s\n", workload,
-			strerror(errno));
+		fprintf(stderr, "asi_bench: %s failed%s%s\n", workload,
+			errno ? ": " : "", errno ? strerror(errno) : "");
 		return 1;
 	}
 	printf("{\"workload\": \"%s\", \"ops\": %ld, \"ns\": %lld, "
