@@ -7,6 +7,8 @@ pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils
 	ccache rsync kmod python3 perl git
 	qemu-system-x86 busybox-static stress-ng jq cgroup-tools
+	# End-to-end benchmark in the guest (bench/run_bench.sh).
+	redis-server redis-tools
 	# Syscall fuzzing in the guest (selftests/test_trinity.sh).
 	trinity
 	gnuplot-nox

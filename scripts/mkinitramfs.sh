@@ -2,7 +2,7 @@
 # Build the guest initramfs (build/guest/initramfs.cpio.gz): busybox-static,
 # guest/init and its scripts, our selftest and bench binaries, asictl, crun
 # and runc with an OCI bundle, our patched systemd for the systemd guest, and
-# stress-ng and jq with the shared libraries they need.  gen_init_cpio from the
+# stress-ng, redis and jq with the shared libraries they need.  gen_init_cpio from the
 # kernel source writes the archive, so no root is needed for device nodes.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -60,6 +60,13 @@ for f in "$TOP"/guest/*.sh; do
 	[ -e "$f" ] && add_file "/guest/$(basename "$f")" "$f" 755
 done
 add_elf "$(command -v stress-ng)"
+# The end-to-end benchmarks: redis-server (Debian's is a link to
+# redis-check-rdb, which runs as the server under that name), its client
+# and its benchmark.
+for tool in redis-server redis-cli redis-benchmark; do
+	path=$(command -v "$tool") || die "$tool is not installed (scripts/deps.sh)"
+	add_elf "$path"
+done
 add_elf "$(command -v trinity)"
 # The tests parse asictl's JSON with jq.
 add_elf "$(command -v jq)"
