@@ -3,7 +3,9 @@
 # base, same config, only our series differs), boot each in the same QEMU
 # setup with PTI on and off, once timed and once under -icount shift=0
 # (one nanosecond of guest time per guest instruction, so per-operation
-# costs are instruction counts that repeat), and report ratios.
+# costs are instruction counts that repeat), and report ratios: the
+# microbenchmarks, stress-ng, redis and a build-like workload (see
+# bench/run_bench.sh for what runs where).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -25,6 +27,7 @@ for kernel in asi baseline; do
 		for icount in 0 1; do
 			run=$kernel-pti$pti-icount$icount
 			echo "bench: $run"
+			start=$SECONDS
 			# SLUB debugging (on in the shared guest config, for the
 			# tests) is off: costs are measured on production paths.
 			opts=(-k "$image" -m bench -p "$pti" -t 1200 -l "$logs/$run"
@@ -38,7 +41,13 @@ for kernel in asi baseline; do
 				echo "bench: kernel reports in $run" >&2
 				status=1
 			fi
-			grep -a "^bench:" "$logs/$run/results.log" >&2
+			echo "bench: $run took $((SECONDS - start)) s"
+			# A workload that failed in the guest says so there
+			# ("bench: ..." lines) and leaves its figures out.
+			if grep -a "^bench:" "$logs/$run/results.log" >&2; then
+				echo "bench: workloads failed in $run (see $logs/$run/results.log)" >&2
+				status=1
+			fi
 			sed -n 's/\r$//; s/^BENCH //p' "$logs/$run/results.log" >> "$raw"
 		done
 	done
