@@ -21,6 +21,7 @@ struct asi_clone;
 struct folio;
 struct iov_iter;
 struct pipe_buffer;
+struct pipe_inode_info;
 
 enum asi_class {
 	ASI_CLASS_CRED,
@@ -77,17 +78,27 @@ void asi_free_slab_folio(struct folio *folio, unsigned int order);
 int asi_data_access(const void *obj);
 
 /* Pipe data pages (fs/pipe.c). */
-struct page *__asi_pipe_alloc_page(void);
+struct page *__asi_pipe_alloc_page(struct pipe_inode_info *pipe);
+void __asi_pipe_free_tmp_page(struct pipe_inode_info *pipe);
 
 /*
- * A private data page for a pipe_write() by current; NULL for an ordinary
- * page, or ERR_PTR(-ENOMEM) when the domain fails closed (asi.fallback=0).
+ * A private data page for a pipe_write() by current into @pipe; NULL for
+ * an ordinary page, or ERR_PTR(-ENOMEM) when the domain fails closed
+ * (asi.fallback=0).
  */
-static inline struct page *asi_pipe_alloc_page(void)
+static inline struct page *asi_pipe_alloc_page(struct pipe_inode_info *pipe)
 {
 	if (!static_branch_unlikely(&asi_class_keys[ASI_CLASS_PIPE]))
 		return NULL;
-	return __asi_pipe_alloc_page();
+	return __asi_pipe_alloc_page(pipe);
+}
+
+/* free_pipe_info(): give back the private page @pipe kept for reuse. */
+static inline void asi_pipe_free_tmp_page(struct pipe_inode_info *pipe)
+{
+	/* Such a page belongs to a domain, which keeps the key on. */
+	if (asi_enabled())
+		__asi_pipe_free_tmp_page(pipe);
 }
 
 bool asi_pipe_buf_private(const struct pipe_buffer *buf);
@@ -113,10 +124,12 @@ static inline int asi_data_access(const void *obj)
 	return 0;
 }
 
-static inline struct page *asi_pipe_alloc_page(void)
+static inline struct page *asi_pipe_alloc_page(struct pipe_inode_info *pipe)
 {
 	return NULL;
 }
+
+static inline void asi_pipe_free_tmp_page(struct pipe_inode_info *pipe) { }
 
 static inline bool asi_pipe_buf_private(const struct pipe_buffer *buf)
 {

@@ -11,7 +11,13 @@
  * nothing of aliases.  tee() between pipes shares the private page, with
  * its own reference count, and the last reference returns it to the pool.
  * Private pages are charged to the writer's memory cgroup, as ordinary
- * pipe pages are.
+ * pipe pages are, and a pipe keeps the last page a reader released for its
+ * next write, as it keeps an ordinary one.
+ *
+ * Data written by one domain and read by another stays in the writer's
+ * memory: the writer chose to give it to the reader, not to every tenant,
+ * which ordinary memory would expose it to for as long as it waits in the
+ * pipe.  The reader borrows the page for the copy (docs/design.md).
  */
 #include <linux/asi_objects.h>
 #include <linux/highmem.h>
@@ -23,15 +29,55 @@
 
 #include "internal.h"
 
-/* asi_pipe_alloc_page(), once some domain made the pipe class private. */
-struct page *__asi_pipe_alloc_page(void)
+/*
+ * The domain a private pipe page belongs to, kept in the page rather than
+ * looked up by its block on every write and read.
+ */
+static struct asi_domain *asi_pipe_page_domain(struct page *page)
+{
+	return (struct asi_domain *)page_private(page);
+}
+
+static void asi_pipe_page_put(struct page *page)
+{
+	struct asi_domain *d;
+
+	if (!put_page_testzero(page))
+		return;
+	memcg_kmem_uncharge_page(page, 0);
+	d = asi_pipe_page_domain(page);
+	set_page_private(page, 0);
+	atomic_long_dec(&d->pipe_pages);
+	asi_free_pages(page, 0);
+}
+
+/*
+ * asi_pipe_alloc_page(), once some domain made the pipe class private.
+ * Under the pipe's mutex.
+ */
+struct page *__asi_pipe_alloc_page(struct pipe_inode_info *pipe)
 {
 	struct asi_domain *d;
 	struct page *page;
 
 	d = asi_current_objects_domain(ASI_CLASS_PIPE);
-	if (!d)
+	if (!d) {
+		/* An ordinary write: a cached private page will not be used. */
+		__asi_pipe_free_tmp_page(pipe);
 		return NULL;
+	}
+	/*
+	 * The page the last reader released, still charged and counted:
+	 * reused if it is this domain's, given back if another domain
+	 * wrote it.
+	 */
+	page = pipe->asi_tmp_page;
+	if (page) {
+		pipe->asi_tmp_page = NULL;
+		if (asi_pipe_page_domain(page) == d)
+			goto out;
+		asi_pipe_page_put(page);
+	}
 	page = __asi_alloc_pages(d, GFP_KERNEL, 0);
 	if (!page) {
 		if (READ_ONCE(d->fail_closed))
@@ -48,23 +94,12 @@ struct page *__asi_pipe_alloc_page(void)
 		page = NULL;
 		goto out;
 	}
+	/* The page's block keeps the domain: no reference of its own. */
+	set_page_private(page, (unsigned long)d);
 	atomic_long_inc(&d->pipe_pages);
 out:
 	asi_domain_put(d);
 	return page;
-}
-
-static void asi_pipe_page_put(struct page *page)
-{
-	struct asi_domain *d;
-
-	if (!put_page_testzero(page))
-		return;
-	memcg_kmem_uncharge_page(page, 0);
-	d = asi_addr_domain((unsigned long)asi_page_address(page));
-	if (!WARN_ON_ONCE(!d))
-		atomic_long_dec(&d->pipe_pages);
-	asi_free_pages(page, 0);
 }
 
 bool asi_pipe_buf_private(const struct pipe_buffer *buf)
@@ -149,10 +184,36 @@ static int asi_pipe_buf_confirm(struct pipe_inode_info *pipe,
 	return 0;
 }
 
+void __asi_pipe_free_tmp_page(struct pipe_inode_info *pipe)
+{
+	if (pipe->asi_tmp_page)
+		asi_pipe_page_put(pipe->asi_tmp_page);
+	pipe->asi_tmp_page = NULL;
+}
+
 static void asi_pipe_buf_release(struct pipe_inode_info *pipe,
 				 struct pipe_buffer *buf)
 {
-	asi_pipe_page_put(buf->page);
+	struct page *page = buf->page;
+	struct asi_domain *d;
+
+	/*
+	 * A one-deep cache, as anon_pipe_buf_release() keeps, so that a
+	 * ping-pong reuses one page instead of taking one from the pool and
+	 * charging it for every write.  Only when a task of the page's own
+	 * domain releases it (its next write is likely that domain's): a page
+	 * cached in a pipe that the host or another tenant keeps open would
+	 * keep the domain alive, dying, after its tasks are gone.
+	 */
+	if (page_count(page) == 1 && !pipe->asi_tmp_page && current->mm &&
+	    !(current->flags & PF_KTHREAD)) {
+		d = asi_pipe_page_domain(page);
+		if (asi_mm_domain(current->mm) == d && !READ_ONCE(d->dying)) {
+			pipe->asi_tmp_page = page;
+			return;
+		}
+	}
+	asi_pipe_page_put(page);
 }
 
 static bool asi_pipe_buf_get(struct pipe_inode_info *pipe,
