@@ -272,6 +272,7 @@ static struct asi_clone *asi_clone_create(struct asi_domain *d,
 		clone->data_size = src->usersize;
 	}
 	/* No slab exists yet: from now on they come from the pool. */
+	kmem_cache_use_min_order(clone->cache);
 	clone->cache->asi_clone = clone;
 	return clone;
 fail:
