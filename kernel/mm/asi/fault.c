@@ -68,6 +68,14 @@ struct asi_exit {
 	pud_t *pud;
 	pmd_t *pmd[ASI_BORROW_PAGES];
 	pte_t *pte[ASI_BORROW_PAGES];
+	/*
+	 * What the last build wrote into those pages, undone by the next
+	 * one, so that they stay zeroed without being cleared whole: the
+	 * entries it set, and which PMD pages hold a copy.
+	 */
+	unsigned int nr_set;
+	unsigned long *set[2 * ASI_BORROW_PAGES];
+	bool pmd_copied[ASI_BORROW_PAGES];
 };
 
 static DEFINE_PER_CPU(struct asi_exit, asi_exit);
@@ -128,13 +136,33 @@ static pmd_t *asi_borrow_pmd(struct asi_exit *x, unsigned long addr,
 		if (!pud_none(pud) && pud_pgtable(pud) == x->pmd[i])
 			return x->pmd[i] + pmd_index(addr);
 	}
-	pmd = x->pmd[(*nr_pmd)++];
-	if (pud_none(pud))
-		clear_page(pmd);
-	else
+	i = (*nr_pmd)++;
+	pmd = x->pmd[i];
+	if (pud_none(pud)) {
+		if (x->pmd_copied[i])
+			clear_page(pmd);
+		x->pmd_copied[i] = false;
+	} else {
 		asi_copy_table(pmd, pud_pgtable(pud));
+		x->pmd_copied[i] = true;
+	}
 	set_pud(pudp, __pud(_KERNPG_TABLE | __pa(pmd)));
 	return pmd + pmd_index(addr);
+}
+
+/* Set an entry of a borrowing page table, to be undone by the next build. */
+static void asi_borrow_set(struct asi_exit *x, unsigned long *entry,
+			   unsigned long val)
+{
+	WRITE_ONCE(*entry, val);
+	x->set[x->nr_set++] = entry;
+}
+
+/* Clear what the last build set: PTE pages and uncopied PMD pages are zero. */
+static void asi_borrow_reset(struct asi_exit *x)
+{
+	while (x->nr_set)
+		WRITE_ONCE(*x->set[--x->nr_set], 0);
 }
 
 /* Map one borrowed 4 KiB page in @x's tree, non-global like the rest. */
@@ -158,11 +186,12 @@ static void asi_borrow_map(struct asi_exit *x, unsigned long addr,
 		if (WARN_ON_ONCE(pmd_present(pmd)))
 			return;
 		pte = x->pte[(*nr_pte)++];
-		clear_page(pte);
-		set_pmd(pmdp, __pmd(_KERNPG_TABLE | __pa(pte)));
+		asi_borrow_set(x, (unsigned long *)pmdp,
+			       _KERNPG_TABLE | __pa(pte));
 	}
-	set_pte(pte + pte_index(addr),
-		pfn_pte(PHYS_PFN(asi_virt_to_phys(addr)), __pgprot(prot)));
+	asi_borrow_set(x, (unsigned long *)(pte + pte_index(addr)),
+		       pte_val(pfn_pte(PHYS_PFN(asi_virt_to_phys(addr)),
+				       __pgprot(prot))));
 }
 
 /* (Re)build @x's tree from its domain's live tree and the borrowed pages. */
@@ -170,6 +199,7 @@ static void asi_borrow_build(struct asi_exit *x)
 {
 	unsigned int i, nr_pmd = 0, nr_pte = 0;
 
+	asi_borrow_reset(x);
 	asi_copy_table(x->pud, x->own->pud);
 	for (i = 0; i < x->nr; i++)
 		asi_borrow_map(x, x->page[i], &nr_pmd, &nr_pte);
