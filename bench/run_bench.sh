@@ -65,6 +65,7 @@ SLEEPERS=
 # and B are host cgroups, beside two isolated domains (bench-a, bench-b)
 # with every class private, each holding a sleeping pipeline.
 setup_case() {
+	cross_sites_mark
 	mkdir -p $CG/bench-a $CG/bench-b
 	case "$1" in
 	cross*) echo 1 > $CG/bench-a/asi.isolate; echo 1 > $CG/bench-b/asi.isolate
@@ -133,7 +134,24 @@ exits() {
 	echo $n
 }
 
+# The kernel code that touched another domain's memory during a case
+# (debugfs cross_sites counts since boot: the difference, top ten).
+cross_sites_mark() {
+	cat $DEBUG/cross_sites > /tmp/cross-sites-before 2>/dev/null
+}
+
+cross_sites_emit() { # case
+	[ -r $DEBUG/cross_sites ] || return 0
+	sites=$(awk 'NR == FNR { before[$2] = $1; next }
+		     $2 != "(other" { d = $1 - before[$2]; if (d > 0) print d, $2 }' \
+		/tmp/cross-sites-before $DEBUG/cross_sites | sort -rn | head -10 |
+		awk '{ printf "%s%s %s", sep, $1, $2; sep = "; " }')
+	[ -n "$sites" ] && emit "$1" "\"cross_sites\": \"$sites\"}"
+	return 0
+}
+
 teardown_case() {
+	cross_sites_emit "$1"
 	for cg in $CG/bench-a $CG/bench-b $CG/bench-c $CG/bench-d; do
 		[ -d $cg ] || continue
 		[ -f $cg/asi.stat ] &&

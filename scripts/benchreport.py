@@ -207,6 +207,13 @@ def memory_table(rows):
     return [r for r in rows if "meminfo" in r or "asi_stat" in r]
 
 
+def cross_sites_table(rows):
+    """Per case, the kernel code that touched another domain's memory."""
+    return [{"kernel": r["kernel"], "pti": r["pti"], "icount": r["icount"],
+             "case": r["case"], "sites": r["cross_sites"]}
+            for r in rows if "cross_sites" in r]
+
+
 def targets(ratios, stress, e2e):
     """The targets of the performance issue, judged on the -icount runs
     (instructions repeat; times under TCG do not)."""
@@ -490,6 +497,13 @@ def markdown(report):
             f"{fmt(t and t.get('ratio'))} | "
             f"{fmt(t and t['exits_per_s'], 0)} |")
     lines += ["", "## Memory", ""] + memory_lines(report["memory"])
+    lines += ["", "## Where domains left their view", "",
+              "Kernel code that touched another domain's private memory "
+              "during each case (icount runs; count and site, top ten).", "",
+              "| case | PTI | sites |", "|---|---|---|"]
+    for c in report["cross_sites"]:
+        if c["icount"] == 1:
+            lines.append(f"| {c['case']} | {c['pti']} | {c['sites']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -559,7 +573,8 @@ def main(argv):
     e2e = e2e_table(rows)
     report = {"mode": mode, "micro": table, "micro_ratios": ratios,
               "pti_reference": pti_reference(table), "stress": stress,
-              "e2e": e2e, "memory": memory_table(rows)}
+              "e2e": e2e, "memory": memory_table(rows),
+              "cross_sites": cross_sites_table(rows)}
     report["targets"] = targets(ratios, stress, e2e)
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump(report, f, indent=1)
