@@ -142,7 +142,7 @@ cross_sites_mark() {
 
 cross_sites_emit() { # case
 	[ -r $DEBUG/cross_sites ] || return 0
-	sites=$(awk 'NR == FNR { before[$2] = $1; next }
+	sites=$(awk 'FILENAME == ARGV[1] { before[$2] = $1; next }
 		     $2 != "(other" { d = $1 - before[$2]; if (d > 0) print d, $2 }' \
 		/tmp/cross-sites-before $DEBUG/cross_sites | sort -rn | head -10 |
 		awk '{ printf "%s%s %s", sep, $1, $2; sep = "; " }')

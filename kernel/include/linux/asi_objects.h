@@ -74,6 +74,13 @@ struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 				   unsigned int order);
 void asi_free_slab_folio(struct folio *folio, unsigned int order);
 
+/*
+ * Allocations between the two stay ordinary: for objects a tenant's task
+ * makes on another's behalf (the listener's end of a unix connection).
+ */
+unsigned int asi_objects_shared_save(void);
+void asi_objects_shared_restore(unsigned int flags);
+
 /* Interfaces that copy a data class's contents (ipc, keys). */
 int asi_data_access(const void *obj);
 
@@ -123,6 +130,13 @@ static inline int asi_data_access(const void *obj)
 {
 	return 0;
 }
+
+static inline unsigned int asi_objects_shared_save(void)
+{
+	return 0;
+}
+
+static inline void asi_objects_shared_restore(unsigned int flags) { }
 
 static inline struct page *asi_pipe_alloc_page(struct pipe_inode_info *pipe)
 {

@@ -76,6 +76,7 @@ struct asi_exit {
 	unsigned int nr_set;
 	unsigned long *set[2 * ASI_BORROW_PAGES];
 	bool pmd_copied[ASI_BORROW_PAGES];
+	unsigned int nr_pmd, nr_pte;	/* of pmd[] and pte[] in use */
 };
 
 static DEFINE_PER_CPU(struct asi_exit, asi_exit);
@@ -197,12 +198,14 @@ static void asi_borrow_map(struct asi_exit *x, unsigned long addr,
 /* (Re)build @x's tree from its domain's live tree and the borrowed pages. */
 static void asi_borrow_build(struct asi_exit *x)
 {
-	unsigned int i, nr_pmd = 0, nr_pte = 0;
+	unsigned int i;
 
 	asi_borrow_reset(x);
+	x->nr_pmd = 0;
+	x->nr_pte = 0;
 	asi_copy_table(x->pud, x->own->pud);
 	for (i = 0; i < x->nr; i++)
-		asi_borrow_map(x, x->page[i], &nr_pmd, &nr_pte);
+		asi_borrow_map(x, x->page[i], &x->nr_pmd, &x->nr_pte);
 }
 
 /* Does @x's tree map @addr? */
@@ -288,6 +291,13 @@ static bool asi_borrow(struct asi_exit *x, struct asi_domain *mine,
 	for (i = 0; i < x->nr; i++)
 		if (x->page[i] == page)
 			return false;
+	if (entered && x->nr < ASI_BORROW_PAGES) {
+		/* One more page beside those borrowed: map just that one. */
+		x->page[x->nr++] = page;
+		asi_borrow_map(x, page, &x->nr_pmd, &x->nr_pte);
+		write_cr3(__read_cr3());	/* a PUD entry may have changed */
+		return true;
+	}
 	if (x->nr == ASI_BORROW_PAGES)
 		x->nr = 0;	/* the others fault back in if needed */
 	x->page[x->nr++] = page;

@@ -381,7 +381,7 @@ struct asi_domain *asi_current_objects_domain(unsigned long class)
 	struct mm_struct *mm = current->mm;
 	struct asi_domain *d;
 
-	if (!in_task() || !mm || (current->flags & PF_KTHREAD))
+	if (!in_task() || !mm || (current->flags & (PF_KTHREAD | PF_ASI_SHARED)))
 		return NULL;
 	/*
 	 * An RCU read-side section, as the domain's destruction waits for
@@ -396,6 +396,26 @@ struct asi_domain *asi_current_objects_domain(unsigned long class)
 		d = NULL;
 	preempt_enable();
 	return d;
+}
+
+/**
+ * asi_objects_shared_save - keep current's allocations out of private memory
+ *
+ * Until asi_objects_shared_restore(), nothing current allocates is
+ * redirected to its domain: for an object a tenant's task makes on
+ * another's behalf.  Nests, like memalloc_noio_save().
+ */
+unsigned int asi_objects_shared_save(void)
+{
+	unsigned int flags = current->flags & PF_ASI_SHARED;
+
+	current->flags |= PF_ASI_SHARED;
+	return flags;
+}
+
+void asi_objects_shared_restore(unsigned int flags)
+{
+	current->flags = (current->flags & ~PF_ASI_SHARED) | flags;
 }
 
 struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp)
