@@ -46,34 +46,58 @@ class Targets(unittest.TestCase):
         table = benchreport.micro_table(rows)
         ratios = benchreport.micro_ratios(table)
         stress = benchreport.stress_table(rows)
+        e2e = benchreport.e2e_table(rows)
         return {t["target"].split(":")[0]: t["met"]
-                for t in benchreport.targets(ratios, stress)}
+                for t in benchreport.targets(ratios, stress, e2e)}
+
+    PIPE = "cross-domain pipe ping-pong, no class private (PTI on)"
+    HOST = "No domain alive, none ever created (host)"
 
     def test_pipe_target_met_and_missed(self):
         base = micro("baseline", "host", "pipe", 1000)
-        met = self.verdicts([base, micro("asi", "cross", "pipe", 1020)])
-        self.assertTrue(met["cross-domain pipe ping-pong (PTI on)"])
-        missed = self.verdicts([base, micro("asi", "cross", "pipe", 1030)])
-        self.assertFalse(missed["cross-domain pipe ping-pong (PTI on)"])
+        met = self.verdicts([base, micro("asi", "cross", "pipe", 1009)])
+        self.assertTrue(met[self.PIPE])
+        missed = self.verdicts([base, micro("asi", "cross", "pipe", 1020)])
+        self.assertFalse(missed[self.PIPE])
+        flush = self.verdicts([base, micro("asi", "cross", "pipe", 1000,
+                                           tlb_local_flush_all=1)])
+        self.assertFalse(flush[self.PIPE])
 
     def test_host_target_uses_worst_workload(self):
         rows = [micro("baseline", "host", "pipe", 1000),
                 micro("baseline", "host", "syscall", 1000),
                 micro("asi", "host", "pipe", 1000),
                 micro("asi", "host", "syscall", 1020)]
-        verdict = self.verdicts(rows)
-        self.assertFalse(verdict["no isolated group"])
+        self.assertFalse(self.verdicts(rows)[self.HOST])
+        rows[-1] = micro("asi", "host", "syscall", 1004)
+        self.assertTrue(self.verdicts(rows)[self.HOST])
+
+    def test_unmeasured_target_is_neither_met_nor_missed(self):
+        rows = [micro("baseline", "host", "pipe", 1000),
+                micro("asi", "cross", "pipe", 1000)]
+        self.assertIsNone(self.verdicts(rows)[self.HOST])
+
+    def test_redis_target_on_icount_rates(self):
+        rows = [{"kernel": k, "pti": "on", "icount": 1, "case": c,
+                 "e2e": "redis", "op": "GET", "ops": 1000, "ns": 10 ** 9,
+                 "rps": rps}
+                for k, c, rps in (("baseline", "host", 1000),
+                                  ("asi", "cross-private", 940))]
+        key = ("redis-benchmark across two domains, every class private")
+        self.assertFalse(self.verdicts(rows)[key])
+        rows[1]["rps"] = 960
+        self.assertTrue(self.verdicts(rows)[key])
 
     def test_stress_ratio_uses_medians(self):
         rows = []
         for i, ops in enumerate([90, 100, 110]):
             rows.append({"kernel": "baseline", "pti": "on", "icount": 0,
                          "case": "host", "stressor": "pipe", "repeat": i,
-                         "bogo_ops": ops})
+                         "seconds": 1, "bogo_ops": ops})
         for i, ops in enumerate([1, 96, 200]):
             rows.append({"kernel": "asi", "pti": "on", "icount": 0,
                          "case": "cross", "stressor": "pipe", "repeat": i,
-                         "bogo_ops": ops})
+                         "seconds": 1, "bogo_ops": ops})
         s = [s for s in benchreport.stress_table(rows)
              if s["kernel"] == "asi"][0]
         self.assertEqual((s["min"], s["median"], s["max"]), (1, 96, 200))
@@ -91,10 +115,10 @@ class Targets(unittest.TestCase):
         rows = []
         for kernel, case, ops in (("baseline", "host", 100),
                                   ("asi", "cross-private", 94)):
-            rows.append({"kernel": kernel, "pti": "on", "icount": 0,
+            rows.append({"kernel": kernel, "pti": "on", "icount": 1,
                          "case": case, "stressor": "pipe", "repeat": 0,
                          "seconds": 5, "bogo_ops": ops})
-        res = benchreport.targets([], benchreport.stress_table(rows))
+        res = benchreport.targets([], benchreport.stress_table(rows), [])
         t = [t for t in res if "every class private" in t["target"]][0]
         self.assertFalse(t["met"])
 
