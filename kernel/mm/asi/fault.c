@@ -125,19 +125,18 @@ static void asi_copy_table(void *dst, const void *src)
 }
 
 /* The PMD entry for @addr in @x's tree, in a PMD page of @x's own. */
-static pmd_t *asi_borrow_pmd(struct asi_exit *x, unsigned long addr,
-			     unsigned int *nr_pmd)
+static pmd_t *asi_borrow_pmd(struct asi_exit *x, unsigned long addr)
 {
 	pud_t *pudp = x->pud + pud_index(addr);
 	pud_t pud = *pudp;
 	unsigned int i;
 	pmd_t *pmd;
 
-	for (i = 0; i < *nr_pmd; i++) {
+	for (i = 0; i < x->nr_pmd; i++) {
 		if (!pud_none(pud) && pud_pgtable(pud) == x->pmd[i])
 			return x->pmd[i] + pmd_index(addr);
 	}
-	i = (*nr_pmd)++;
+	i = x->nr_pmd++;
 	pmd = x->pmd[i];
 	if (pud_none(pud)) {
 		if (x->pmd_copied[i])
@@ -167,18 +166,17 @@ static void asi_borrow_reset(struct asi_exit *x)
 }
 
 /* Map one borrowed 4 KiB page in @x's tree, non-global like the rest. */
-static void asi_borrow_map(struct asi_exit *x, unsigned long addr,
-			   unsigned int *nr_pmd, unsigned int *nr_pte)
+static void asi_borrow_map(struct asi_exit *x, unsigned long addr)
 {
 	pgprotval_t prot = (pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL) &
 			   __supported_pte_mask;
-	pmd_t *pmdp = asi_borrow_pmd(x, addr, nr_pmd);
+	pmd_t *pmdp = asi_borrow_pmd(x, addr);
 	pmd_t pmd = *pmdp;
 	pte_t *pte = NULL;
 	unsigned int i;
 
 	if (pmd_present(pmd) && !pmd_leaf(pmd)) {
-		for (i = 0; i < *nr_pte; i++)
+		for (i = 0; i < x->nr_pte; i++)
 			if (pmd_page_vaddr(pmd) == (unsigned long)x->pte[i])
 				pte = x->pte[i];
 	}
@@ -186,7 +184,7 @@ static void asi_borrow_map(struct asi_exit *x, unsigned long addr,
 		/* A 2 MiB block is one domain's: never the view's own. */
 		if (WARN_ON_ONCE(pmd_present(pmd)))
 			return;
-		pte = x->pte[(*nr_pte)++];
+		pte = x->pte[x->nr_pte++];
 		asi_borrow_set(x, (unsigned long *)pmdp,
 			       _KERNPG_TABLE | __pa(pte));
 	}
@@ -205,7 +203,7 @@ static void asi_borrow_build(struct asi_exit *x)
 	x->nr_pte = 0;
 	asi_copy_table(x->pud, x->own->pud);
 	for (i = 0; i < x->nr; i++)
-		asi_borrow_map(x, x->page[i], &x->nr_pmd, &x->nr_pte);
+		asi_borrow_map(x, x->page[i]);
 }
 
 /* Does @x's tree map @addr? */
@@ -294,7 +292,7 @@ static bool asi_borrow(struct asi_exit *x, struct asi_domain *mine,
 	if (entered && x->nr < ASI_BORROW_PAGES) {
 		/* One more page beside those borrowed: map just that one. */
 		x->page[x->nr++] = page;
-		asi_borrow_map(x, page, &x->nr_pmd, &x->nr_pte);
+		asi_borrow_map(x, page);
 		write_cr3(__read_cr3());	/* a PUD entry may have changed */
 		return true;
 	}

@@ -290,16 +290,6 @@ static void asi_clone_destroy(struct asi_clone *clone)
 	kfree(clone);
 }
 
-/**
- * asi_domain_set_classes - make @mask the private classes of @d
- * @d: the domain
- * @mask: BIT(enum asi_class) of each enabled class
- *
- * Sleeps.  Creates the clones an enabled class lacks, then publishes the
- * set.  On failure nothing is published: the classes stay as they were.
- * Disabling a class stops the redirection; objects already private stay
- * so until freed.
- */
 static void asi_class_keys_inc(unsigned long mask)
 {
 	unsigned int i;
@@ -325,6 +315,16 @@ static void asi_class_keys_release(struct asi_domain *d)
 	mutex_unlock(&asi_class_keys_mutex);
 }
 
+/**
+ * asi_domain_set_classes - make @mask the private classes of @d
+ * @d: the domain
+ * @mask: BIT(enum asi_class) of each enabled class
+ *
+ * Sleeps.  Creates the clones an enabled class lacks, then publishes the
+ * set.  On failure nothing is published: the classes stay as they were.
+ * Disabling a class stops the redirection; objects already private stay
+ * so until freed.
+ */
 int asi_domain_set_classes(struct asi_domain *d, unsigned long mask)
 {
 	unsigned long keys = 0;

@@ -72,12 +72,11 @@ struct page *__asi_pipe_alloc_page(struct pipe_inode_info *pipe)
 	 * wrote it.
 	 */
 	page = pipe->asi_tmp_page;
-	if (page) {
+	if (page && asi_pipe_page_domain(page) == d) {
 		pipe->asi_tmp_page = NULL;
-		if (asi_pipe_page_domain(page) == d)
-			goto out;
-		asi_pipe_page_put(page);
+		goto out;
 	}
+	__asi_pipe_free_tmp_page(pipe);
 	page = __asi_alloc_pages(d, GFP_KERNEL, 0);
 	if (!page) {
 		if (READ_ONCE(d->fail_closed))
