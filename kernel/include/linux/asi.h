@@ -13,7 +13,8 @@
  *
  * This header is the interface the rest of the kernel uses: the hooks in
  * page-table allocation, the fault handler, exec and the entry code, and
- * the private page allocator that object placement builds on.
+ * the addresses of private memory.  Object placement has its own
+ * (linux/asi_objects.h), the cgroup controller too (linux/asi_cgroup.h).
  */
 #ifndef _LINUX_ASI_H
 #define _LINUX_ASI_H
@@ -101,16 +102,10 @@ static inline void asi_user_fault(void)
 		__asi_user_fault();
 }
 
-/* Private memory (mm/asi/pool.c). */
-struct asi_domain *asi_get_current_domain(void);
-void asi_put_domain(struct asi_domain *d);
-struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
-			     unsigned int order);
-void asi_free_pages(struct page *page, unsigned int order);
+/* Private memory at its alias, for slab and KASAN (mm/asi/pool.c). */
 void *asi_page_address(const struct page *page);
 struct page *asi_virt_to_page(const void *addr);
 struct asi_domain *asi_addr_domain(unsigned long addr);
-bool asi_page_is_private(const struct page *page);
 
 #else /* !CONFIG_CGROUP_ASI */
 

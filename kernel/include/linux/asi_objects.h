@@ -32,8 +32,6 @@ enum asi_class {
 	ASI_CLASS_KEY,
 	ASI_CLASS_MSG,
 	ASI_NR_CLASSES,
-	/* Caches of the test helper (CONFIG_ASI_TEST), never user-visible. */
-	ASI_CLASS_TEST = ASI_NR_CLASSES,
 };
 
 /* Buffer operations of private pipe data pages. */
@@ -48,9 +46,9 @@ extern const struct pipe_buf_operations asi_pipe_buf_ops;
 #define SLAB_ASI_SOURCE		SLAB_NO_MERGE
 
 /*
- * One key per class (and the test helper's): on while a live domain makes
- * the class private, so that allocations of a class no domain uses take
- * the paths they take without asi.
+ * One key per class, and one for the test helper's caches (mm/asi): on
+ * while a live domain makes the class private, so that allocations of a
+ * class no domain uses take the paths they take without asi.
  */
 extern struct static_key_false asi_class_keys[ASI_NR_CLASSES + 1];
 

@@ -20,9 +20,11 @@
  *    the view belongs to the mm;
  *  - a migrated task's mm is switched to its new view and flushed.
  *
- * The mechanism itself lives in mm/asi/.
+ * The mechanism itself lives in mm/asi/; include/linux/asi_cgroup.h is
+ * all the two know of each other.
  */
 #include <linux/asi.h>
+#include <linux/asi_cgroup.h>
 #include <linux/cgroup.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -32,7 +34,6 @@
 #include <linux/string.h>
 
 #include "cgroup-internal.h"
-#include "../../mm/asi/internal.h"
 
 /* Longest write any asi file accepts; longer ones are EINVAL. */
 #define ASI_MAX_WRITE	16
@@ -70,9 +71,10 @@ struct asi_domain *asi_task_domain(struct task_struct *tsk)
 	return asi_css_domain(task_css_check(tsk, asi_cgrp_id, true));
 }
 
-const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len)
+const char *asi_cgroup_name(struct cgroup_subsys_state *css, char *buf,
+			    size_t len)
 {
-	cgroup_name(d->css->cgroup, buf, len);
+	cgroup_name(css->cgroup, buf, len);
 	return buf;
 }
 
@@ -104,7 +106,7 @@ static void asi_css_offline(struct cgroup_subsys_state *css)
 
 	if (d) {
 		WRITE_ONCE(acg->domain, NULL);
-		asi_domain_orphan(d);
+		asi_domain_release(d);
 	}
 }
 
@@ -282,8 +284,6 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	ret = asi_parse_bool(buf, nbytes, &isolate);
 	if (ret)
 		return ret;
-	if (isolate && asi_disabled)
-		return -EOPNOTSUPP;
 
 	acg = asi_write_lock(of);
 	if (!acg)
@@ -296,12 +296,13 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	 */
 	if (isolate) {
 		new = asi_domain_create(&acg->css);
-		if (!new) {
-			ret = -ENOMEM;
+		if (IS_ERR(new)) {
+			ret = PTR_ERR(new);
+			new = NULL;
 			goto unlock;
 		}
-		new->enforce = acg->enforce;
-		new->fail_closed = acg->fail_closed;
+		asi_domain_set_enforce(new, acg->enforce);
+		asi_domain_set_fail_closed(new, acg->fail_closed);
 		ret = asi_domain_set_classes(new, acg->classes);
 		if (ret)
 			goto unlock;
@@ -316,13 +317,13 @@ static ssize_t asi_isolate_write(struct kernfs_open_file *of, char *buf,
 	} else {
 		d = acg->domain;
 		WRITE_ONCE(acg->domain, NULL);
-		asi_domain_orphan(d);
+		asi_domain_release(d);
 	}
 	cgroup_attach_unlock(true);
 unlock:
 	/* A domain built for nothing (EBUSY, ENOMEM) goes again. */
 	if (new)
-		asi_domain_orphan(new);
+		asi_domain_release(new);
 	asi_write_unlock(of, acg);
 	return ret ?: nbytes;
 }
@@ -359,11 +360,11 @@ static ssize_t asi_flag_write(struct kernfs_open_file *of, char *buf,
 	if (fallback) {
 		acg->fail_closed = !val;
 		if (acg->domain)
-			WRITE_ONCE(acg->domain->fail_closed, !val);
+			asi_domain_set_fail_closed(acg->domain, !val);
 	} else {
 		acg->enforce = val;
 		if (acg->domain)
-			WRITE_ONCE(acg->domain->enforce, val);
+			asi_domain_set_enforce(acg->domain, val);
 	}
 	asi_write_unlock(of, acg);
 	return nbytes;
@@ -414,59 +415,53 @@ static ssize_t asi_private_objects_write(struct kernfs_open_file *of,
 	return ret ?: nbytes;
 }
 
-static int asi_events_show(struct seq_file *sf, void *v)
+/*
+ * A snapshot of the figures of @css's domain (its own for asi.events, the
+ * one it belongs to for asi.stat); zeros outside any domain.  Domains are
+ * freed after an RCU grace period.
+ */
+static void asi_css_stat(struct cgroup_subsys_state *css, bool own,
+			 struct asi_domain_stat *st)
 {
 	struct asi_domain *d;
-	long exits = 0, cross = 0, violations = 0;
 
+	memset(st, 0, sizeof(*st));
 	rcu_read_lock();
-	d = READ_ONCE(css_asi(seq_css(sf))->domain);
-	if (d) {
-		exits = atomic_long_read(&d->exits);
-		cross = atomic_long_read(&d->cross_domain);
-		violations = atomic_long_read(&d->violations);
-	}
+	d = own ? READ_ONCE(css_asi(css)->domain) : asi_css_domain(css);
+	if (d)
+		asi_domain_stat(d, st);
 	rcu_read_unlock();
-	seq_printf(sf, "exits %ld\ncross_domain %ld\nviolations %ld\n",
-		   exits, cross, violations);
+}
+
+static int asi_events_show(struct seq_file *sf, void *v)
+{
+	struct asi_domain_stat st;
+
+	asi_css_stat(seq_css(sf), true, &st);
+	seq_printf(sf, "exits %lu\ncross_domain %lu\nviolations %lu\n",
+		   st.exits, st.cross_domain, st.violations);
 	return 0;
 }
 
 static int asi_stat_show(struct seq_file *sf, void *v)
 {
-	unsigned long blocks = 0, free_blocks = 0, used = 0, pt = 0;
-	unsigned long objects[ASI_NR_CLASSES] = { };
-	unsigned long bytes[ASI_NR_CLASSES] = { };
-	unsigned long fallbacks = 0, id = 0;
-	struct asi_domain *d;
+	struct asi_domain_stat st;
 	int i;
 
-	rcu_read_lock();
-	d = asi_css_domain(seq_css(sf));
-	if (d) {
-		spin_lock_irq(&d->lock);
-		blocks = d->nr_blocks;
-		free_blocks = !!d->spare;
-		used = d->nr_private_pages;
-		spin_unlock_irq(&d->lock);
-		id = d->id;
-		pt = READ_ONCE(d->nr_pt_pages);
-		fallbacks = atomic_long_read(&d->fallbacks);
-		asi_domain_class_stat(d, objects, bytes);
-	}
-	rcu_read_unlock();
-	seq_printf(sf, "domain %lu\n", id);
-	seq_printf(sf, "private_bytes %lu\n", used << PAGE_SHIFT);
-	seq_printf(sf, "pool_blocks %lu\n", blocks);
-	seq_printf(sf, "pool_blocks_free %lu\n", free_blocks);
+	asi_css_stat(seq_css(sf), false, &st);
+	seq_printf(sf, "domain %u\n", st.id);
+	seq_printf(sf, "private_bytes %lu\n", st.private_bytes);
+	seq_printf(sf, "pool_blocks %lu\n", st.pool_blocks);
+	seq_printf(sf, "pool_blocks_free %lu\n", st.pool_blocks_free);
 	seq_printf(sf, "pool_free_bytes %lu\n",
-		   (blocks << PMD_SHIFT) - (used << PAGE_SHIFT));
-	seq_printf(sf, "pagetable_bytes %lu\n", pt << PAGE_SHIFT);
-	seq_printf(sf, "fallbacks %lu\n", fallbacks);
+		   st.pool_bytes - st.private_bytes);
+	seq_printf(sf, "pagetable_bytes %lu\n", st.pagetable_bytes);
+	seq_printf(sf, "fallbacks %lu\n", st.fallbacks);
 	for (i = 0; i < ASI_NR_CLASSES; i++) {
 		seq_printf(sf, "%s_objects %lu\n", asi_class_name(i),
-			   objects[i]);
-		seq_printf(sf, "%s_bytes %lu\n", asi_class_name(i), bytes[i]);
+			   st.objects[i]);
+		seq_printf(sf, "%s_bytes %lu\n", asi_class_name(i),
+			   st.object_bytes[i]);
 	}
 	return 0;
 }

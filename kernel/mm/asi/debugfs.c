@@ -86,7 +86,7 @@ static int asi_domains_show(struct seq_file *m, void *v)
 		int i;
 
 		seq_printf(m, "domain %u %s %s refs %u blocks %lu private_pages %lu pagetable_pages %lu",
-			   d->id, asi_domain_name(d, name, sizeof(name)),
+			   d->id, asi_cgroup_name(d->css, name, sizeof(name)),
 			   READ_ONCE(d->dying) ? "dying" : "live",
 			   refcount_read(&d->ref), READ_ONCE(d->nr_blocks),
 			   READ_ONCE(d->nr_private_pages),

@@ -65,7 +65,7 @@ static void asi_violation_work(struct work_struct *work)
 	atomic_set(&d->violation_pending, 0);
 	pr_err_ratelimited("violation: %s[%d] in domain %u (%s) accessed %#lx of domain %u; %s\n",
 			   v.comm, v.pid, d->id,
-			   asi_domain_name(d, name, sizeof(name)), v.address,
+			   asi_cgroup_name(d->css, name, sizeof(name)), v.address,
 			   v.owner_id, READ_ONCE(d->dying) ?
 			   "domain already released, not killed" :
 			   "killing the domain");
@@ -100,14 +100,24 @@ static void asi_violation_irq_work(struct irq_work *iw)
 
 static void asi_domain_put_irq_work(struct irq_work *iw);
 
+/**
+ * asi_domain_create - a new domain for an isolated cgroup
+ * @css: the cgroup that owns it, pinned until the domain is destroyed
+ *
+ * Returns the domain with the owner's reference, which the owner gives
+ * back with asi_domain_release(), or ERR_PTR(-EOPNOTSUPP) when asi is off
+ * (asi=off, or its initialisation failed), or ERR_PTR(-ENOMEM).
+ */
 struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 {
 	struct asi_domain *d;
 	int id;
 
+	if (asi_disabled)
+		return ERR_PTR(-EOPNOTSUPP);
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	id = ida_alloc_min(&asi_domain_ida, 1, GFP_KERNEL);
 	if (id < 0)
 		goto free;
@@ -123,7 +133,7 @@ struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css)
 	init_irq_work(&d->put_iw, asi_domain_put_irq_work);
 	INIT_WORK(&d->violation_work, asi_violation_work);
 	init_task_work(&d->kill_twork, asi_violation_kill);
-	INIT_WORK(&d->orphan_work, asi_objects_orphan_work);
+	INIT_WORK(&d->release_work, asi_objects_release_work);
 	d->nr_pt_pages = 1;
 	css_get(css);
 	d->css = css;
@@ -140,16 +150,58 @@ free_id:
 	ida_free(&asi_domain_ida, id);
 free:
 	kfree(d);
-	return NULL;
+	return ERR_PTR(-ENOMEM);
 }
 
-/* The owning cgroup lets go of its domain. */
-void asi_domain_orphan(struct asi_domain *d)
+/*
+ * The owner lets go of its domain (asi.isolate=0 or rmdir): the domain is
+ * dying from now on, and goes when its last mm and block do.
+ */
+void asi_domain_release(struct asi_domain *d)
 {
 	WRITE_ONCE(d->dying, true);
 	atomic_long_inc(&asi_dying_domains);
-	asi_objects_orphan(d);
+	asi_objects_release(d);
 	asi_domain_put(d);
+}
+
+/* asi.enforce of the owner: refuse accesses to other domains' data. */
+void asi_domain_set_enforce(struct asi_domain *d, bool enforce)
+{
+	WRITE_ONCE(d->enforce, enforce);
+}
+
+/* asi.fallback=0 of the owner: fail allocations the pool cannot serve. */
+void asi_domain_set_fail_closed(struct asi_domain *d, bool fail_closed)
+{
+	WRITE_ONCE(d->fail_closed, fail_closed);
+}
+
+/**
+ * asi_domain_stat - a snapshot of @d's figures
+ * @d: the domain, under rcu_read_lock() or another reference
+ * @st: filled in
+ *
+ * The pool's figures are read together under its lock, the counters one
+ * by one.
+ */
+void asi_domain_stat(struct asi_domain *d, struct asi_domain_stat *st)
+{
+	unsigned long flags;
+
+	st->id = d->id;
+	spin_lock_irqsave(&d->lock, flags);
+	st->pool_blocks = d->nr_blocks;
+	st->pool_blocks_free = !!d->spare;
+	st->private_bytes = d->nr_private_pages << PAGE_SHIFT;
+	spin_unlock_irqrestore(&d->lock, flags);
+	st->pool_bytes = st->pool_blocks * ASI_BLOCK_SIZE;
+	st->pagetable_bytes = READ_ONCE(d->nr_pt_pages) << PAGE_SHIFT;
+	st->fallbacks = atomic_long_read(&d->fallbacks);
+	st->exits = atomic_long_read(&d->exits);
+	st->cross_domain = atomic_long_read(&d->cross_domain);
+	st->violations = atomic_long_read(&d->violations);
+	asi_domain_class_stat(d, st->objects, st->object_bytes);
 }
 
 static void asi_domain_destroy(struct work_struct *work)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces between the parts of asi: domains (domain.c), their
- * page-table views (view.c), the private memory pool (pool.c), fault
- * handling (fault.c), the cgroup controller (kernel/cgroup/asi.c) and the
- * test helper (test.c).
+ * Internal interfaces between the parts of mm/asi: domains (domain.c),
+ * their page-table views (view.c), the private memory pool (pool.c), fault
+ * handling (fault.c), private objects (objects.c, pipe.c), KASAN (kasan.c),
+ * debugfs (debugfs.c) and the test helper (test.c).  The cgroup controller
+ * (kernel/cgroup/asi.c) sees none of this: its interface with mm/asi is
+ * include/linux/asi_cgroup.h.
  *
  * Lock order, outermost first (lockdep checks it; the functions that need
  * a lock held assert it):
@@ -31,6 +33,7 @@
 #define _MM_ASI_INTERNAL_H
 
 #include <linux/asi.h>
+#include <linux/asi_cgroup.h>
 #include <linux/asi_objects.h>
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
@@ -44,6 +47,12 @@
 
 /* Source caches of all classes together (kmem_buckets count ~14 each). */
 #define ASI_MAX_SOURCES		160
+
+/*
+ * The test helper's caches (CONFIG_ASI_TEST) form one more class, after
+ * the user-visible ones, with a class key of its own.
+ */
+#define ASI_CLASS_TEST		((enum asi_class)ASI_NR_CLASSES)
 
 struct asi_block;
 struct asi_clone;
@@ -91,7 +100,7 @@ struct asi_domain {
 	unsigned long key_classes;	/* whose asi_class_keys it holds */
 	struct asi_clone *clones[ASI_MAX_SOURCES];
 	atomic_long_t pipe_pages;	/* private pipe data pages */
-	struct work_struct orphan_work;
+	struct work_struct release_work;
 
 	struct list_head node;		/* on asi_domains */
 	struct work_struct destroy_work;
@@ -114,9 +123,6 @@ extern struct list_head asi_domains;
 extern spinlock_t asi_domains_lock;
 extern atomic_long_t asi_dying_domains;
 
-struct asi_domain *asi_domain_create(struct cgroup_subsys_state *css);
-void asi_domain_orphan(struct asi_domain *d);
-
 static inline void asi_domain_get(struct asi_domain *d)
 {
 	refcount_inc(&d->ref);
@@ -124,7 +130,6 @@ static inline void asi_domain_get(struct asi_domain *d)
 
 void asi_domain_put(struct asi_domain *d);
 void asi_domain_put_irq(struct asi_domain *d);
-struct asi_domain *asi_task_domain(struct task_struct *tsk);
 void asi_domain_violation(struct asi_domain *d, struct asi_domain *owner,
 			  unsigned long address);
 
@@ -137,9 +142,9 @@ void asi_tree_free(struct asi_domain *d);
 int asi_tree_map_block(struct asi_domain *d, phys_addr_t phys, gfp_t gfp);
 bool asi_full_view_maps(unsigned long addr);
 void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys);
+struct asi_domain *asi_domain_get_current(void);
 struct asi_domain *asi_mm_domain(struct mm_struct *mm);
 void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d);
-void asi_task_update_view(struct task_struct *tsk);
 bool asi_current_view_maps(unsigned long addr);
 bool asi_user_pgd_maps(unsigned long addr);
 void asi_leave_lazy_mm(void);
@@ -149,10 +154,13 @@ int asi_fault_init(void);
 void asi_flush_all_views(void);
 
 /* pool.c */
+struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
+			     unsigned int order);
+void asi_free_pages(struct page *page, unsigned int order);
+bool asi_page_is_private(const struct page *page);
 struct page *__asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
 			       unsigned int order);
 void asi_pool_trim(struct asi_domain *d);
-unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len);
 void asi_pool_debugfs_init(struct dentry *dir);
 
 struct asi_block_info {
@@ -161,30 +169,17 @@ struct asi_block_info {
 };
 
 bool asi_addr_block(unsigned long addr, struct asi_block_info *info);
-extern atomic_long_t asi_blocks_released;
-extern atomic_long_t asi_blocks_released_dirty;
-extern atomic_long_t asi_blocks_released_unmapped;
 
 /* objects.c */
-const char *asi_class_name(enum asi_class class);
-int asi_classes_parse(char *buf, unsigned long *mask);
-void asi_classes_show(struct seq_file *sf, unsigned long mask);
-int asi_domain_set_classes(struct asi_domain *d, unsigned long mask);
 struct asi_domain *asi_current_objects_domain(unsigned long class);
 void asi_domain_class_stat(struct asi_domain *d,
 			   unsigned long objects[ASI_NR_CLASSES],
 			   unsigned long bytes[ASI_NR_CLASSES]);
 bool asi_addr_is_data(unsigned long addr);
-long asi_test_objects_live(struct asi_domain *d);
-void asi_objects_orphan(struct asi_domain *d);
+void asi_objects_release(struct asi_domain *d);
 void asi_objects_flush(struct asi_domain *d);
-void asi_objects_orphan_work(struct work_struct *work);
+void asi_objects_release_work(struct work_struct *work);
 void asi_objects_destroy(struct asi_domain *d);
-
-/* Controller callbacks for events raised outside it (kernel/cgroup/asi.c). */
-void asi_cgroup_notify_events(struct cgroup_subsys_state *css);
-void asi_cgroup_kill(struct cgroup_subsys_state *css);
-const char *asi_domain_name(struct asi_domain *d, char *buf, size_t len);
 
 /* debugfs.c: where the kernel crossed into another domain's memory. */
 #ifdef CONFIG_DEBUG_FS
@@ -210,10 +205,18 @@ static inline int asi_kasan_map_block(phys_addr_t phys, gfp_t gfp)
 static inline void asi_kasan_unmap_block(phys_addr_t phys) { }
 #endif
 
+/*
+ * The test helper (test.c) and the probes it has in the other parts, all
+ * built only with CONFIG_ASI_TEST.
+ */
 #ifdef CONFIG_ASI_TEST
 void asi_test_init(struct dentry *dir);
+void asi_test_block_released(struct page *page);
+unsigned long asi_pool_count(struct asi_domain *d, const u8 *pat, size_t len);
+long asi_test_objects_live(struct asi_domain *d);
 #else
 static inline void asi_test_init(struct dentry *dir) { }
+static inline void asi_test_block_released(struct page *page) { }
 #endif
 
 /*

@@ -89,7 +89,7 @@ static DEFINE_MUTEX(asi_class_keys_mutex);
 /* Serialises registration and clone creation. */
 static DEFINE_MUTEX(asi_objects_mutex);
 /*
- * Orders the orphan work's shrinking of a domain's clones against
+ * Orders the release work's shrinking of a domain's clones against
  * asi_unregister_cache() destroying them.  Both take the CPU hotplug lock
  * inside it, so it is never taken with that lock (or asi_objects_mutex,
  * which asi.isolate takes under it) held.
@@ -451,7 +451,7 @@ bool asi_slab_clone_put(struct asi_clone *clone, void *object, gfp_t gfp)
 		atomic_long_inc(&d->fallbacks);
 	/*
 	 * An allocation that raced with the owner letting go may have left
-	 * a slab on a CPU after the orphan work flushed them: flush again.
+	 * a slab on a CPU after the release work flushed them: flush again.
 	 */
 	if (unlikely(READ_ONCE(d->dying)))
 		asi_objects_flush(d);
@@ -482,7 +482,7 @@ struct folio *asi_alloc_slab_folio(struct asi_clone *clone, gfp_t gfp,
 
 	if (!page)
 		return NULL;
-	/* Before the slab exists: the orphan work then shrinks the clone. */
+	/* Before the slab exists: the release work then shrinks the clone. */
 	if (!READ_ONCE(clone->had_slabs))
 		WRITE_ONCE(clone->had_slabs, true);
 	/*
@@ -628,10 +628,10 @@ long asi_test_objects_live(struct asi_domain *d)
 }
 #endif
 
-void asi_objects_orphan_work(struct work_struct *work)
+void asi_objects_release_work(struct work_struct *work)
 {
 	struct asi_domain *d = container_of(work, struct asi_domain,
-					    orphan_work);
+					    release_work);
 	unsigned int i;
 
 	/* asi_unregister_cache() clears, then destroys under this mutex. */
@@ -666,12 +666,12 @@ void asi_objects_orphan_work(struct work_struct *work)
 void asi_objects_flush(struct asi_domain *d)
 {
 	asi_domain_get(d);
-	if (!queue_work(system_unbound_wq, &d->orphan_work))
+	if (!queue_work(system_unbound_wq, &d->release_work))
 		asi_domain_put(d);
 }
 
 /* The owner let go of @d (it is dying): no task allocates into it any more. */
-void asi_objects_orphan(struct asi_domain *d)
+void asi_objects_release(struct asi_domain *d)
 {
 	asi_objects_flush(d);
 }

@@ -47,10 +47,6 @@ struct asi_block {
 /* Blocks by physical block number: which domain owns an address. */
 static DEFINE_XARRAY(asi_blocks);
 
-atomic_long_t asi_blocks_released;
-atomic_long_t asi_blocks_released_dirty;
-atomic_long_t asi_blocks_released_unmapped;
-
 static unsigned long asi_block_index(phys_addr_t phys)
 {
 	return phys >> PMD_SHIFT;
@@ -84,13 +80,11 @@ void *asi_page_address(const struct page *page)
 {
 	return (void *)asi_phys_to_virt(page_to_phys(page));
 }
-EXPORT_SYMBOL_GPL(asi_page_address);
 
 struct page *asi_virt_to_page(const void *addr)
 {
 	return pfn_to_page(asi_virt_to_phys((unsigned long)addr) >> PAGE_SHIFT);
 }
-EXPORT_SYMBOL_GPL(asi_virt_to_page);
 
 struct asi_domain *asi_addr_domain(unsigned long addr)
 {
@@ -241,7 +235,6 @@ struct page *asi_alloc_pages(struct asi_domain *d, gfp_t gfp,
 		atomic_long_inc(&d->fallbacks);
 	return page;
 }
-EXPORT_SYMBOL_GPL(asi_alloc_pages);
 
 static void asi_block_release(struct work_struct *work)
 {
@@ -278,19 +271,10 @@ static void asi_block_release(struct work_struct *work)
 	if (WARN_ON_ONCE(set_direct_map_valid_noflush(b->page, ASI_BLOCK_PAGES,
 						      true))) {
 		/* Never hand the buddy allocator pages it cannot map. */
-		atomic_long_inc(&asi_blocks_released_unmapped);
 		goto out;
 	}
 
-	atomic_long_inc(&asi_blocks_released);
-	if (IS_ENABLED(CONFIG_ASI_TEST)) {
-		/* Checked by the selftests through the test helper. */
-		if (!kernel_page_present(b->page) ||
-		    !kernel_page_present(b->page + ASI_BLOCK_PAGES - 1))
-			atomic_long_inc(&asi_blocks_released_unmapped);
-		else if (memchr_inv(page_address(b->page), 0, ASI_BLOCK_SIZE))
-			atomic_long_inc(&asi_blocks_released_dirty);
-	}
+	asi_test_block_released(b->page);
 	/* The first page may have been counted down as a pipe page. */
 	init_page_count(b->page);
 	__free_pages(b->page, ASI_BLOCK_ORDER);
@@ -350,7 +334,6 @@ void asi_free_pages(struct page *page, unsigned int order)
 	if (empty)
 		asi_block_queue_release(b);
 }
-EXPORT_SYMBOL_GPL(asi_free_pages);
 
 #ifdef CONFIG_ASI_TEST
 /*

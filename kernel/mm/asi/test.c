@@ -115,11 +115,11 @@ static int asi_test_alloc(struct asi_test_result *r)
 			break;
 	if (slot == ASI_TEST_MAX_PAGES)
 		return -ENOSPC;
-	d = asi_get_current_domain();
+	d = asi_domain_get_current();
 	if (!d)
 		return -EINVAL;
 	page = asi_alloc_pages(d, GFP_KERNEL, 0);
-	asi_put_domain(d);
+	asi_domain_put(d);
 	if (!page)
 		return -ENOMEM;
 	addr = asi_page_address(page);
@@ -256,11 +256,11 @@ static int asi_test_scan(const char *hex, struct asi_test_result *r)
 	if (!len || len > sizeof(pat) || strlen(hex) % 2 ||
 	    hex2bin(pat, hex, len))
 		return -EINVAL;
-	d = asi_get_current_domain();
+	d = asi_domain_get_current();
 	if (!d)
 		return -EINVAL;
 	found = asi_pool_count(d, pat, len);
-	asi_put_domain(d);
+	asi_domain_put(d);
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%lu\n", found);
 	return 0;
 }
@@ -340,7 +340,7 @@ fail_bulk_kmalloc:
 
 static int asi_test_slabapi(struct asi_test_result *r)
 {
-	struct asi_domain *d = asi_get_current_domain();
+	struct asi_domain *d = asi_domain_get_current();
 	long peak = 0;
 	int err;
 
@@ -355,7 +355,7 @@ static int asi_test_slabapi(struct asi_test_result *r)
 	if (!err)
 		r->len = scnprintf(r->buf, sizeof(r->buf), "ok %ld %ld\n",
 				   peak, asi_test_objects_live(d));
-	asi_put_domain(d);
+	asi_domain_put(d);
 	return err;
 }
 
@@ -368,7 +368,7 @@ static int asi_test_uaf(struct asi_test_result *r)
 
 	if (!IS_ENABLED(CONFIG_KASAN))
 		return -EOPNOTSUPP;
-	d = asi_get_current_domain();
+	d = asi_domain_get_current();
 	if (!d)
 		return -EINVAL;
 	err = asi_domain_set_classes(d, READ_ONCE(d->classes) |
@@ -391,142 +391,256 @@ out_classes:
 	asi_domain_set_classes(d, READ_ONCE(d->classes) &
 			       ~BIT(ASI_CLASS_TEST));
 out:
-	asi_put_domain(d);
+	asi_domain_put(d);
 	return err;
 }
+
+/* Blocks the pool gave back to the buddy allocator, and how. */
+static atomic_long_t asi_test_blocks_released;
+static atomic_long_t asi_test_blocks_dirty;
+static atomic_long_t asi_test_blocks_unmapped;
+
+/* Called by the pool for each block it gives back. */
+void asi_test_block_released(struct page *page)
+{
+	atomic_long_inc(&asi_test_blocks_released);
+	if (!kernel_page_present(page) ||
+	    !kernel_page_present(page + BIT(ASI_BLOCK_ORDER) - 1))
+		atomic_long_inc(&asi_test_blocks_unmapped);
+	else if (memchr_inv(page_address(page), 0, ASI_BLOCK_SIZE))
+		atomic_long_inc(&asi_test_blocks_dirty);
+}
+
+/* A command's words after the verb, and the first one as an address. */
+struct asi_test_args {
+	const char *verb;
+	char *arg[3];
+	unsigned long addr;
+};
+
+static int asi_test_cmd_alloc(struct asi_test_args *a,
+			      struct asi_test_result *r)
+{
+	return asi_test_alloc(r);
+}
+
+static int asi_test_cmd_released(struct asi_test_args *a,
+				 struct asi_test_result *r)
+{
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%ld %ld %ld\n",
+			   atomic_long_read(&asi_test_blocks_released),
+			   atomic_long_read(&asi_test_blocks_dirty),
+			   atomic_long_read(&asi_test_blocks_unmapped));
+	return 0;
+}
+
+static int asi_test_cmd_cred(struct asi_test_args *a,
+			     struct asi_test_result *r)
+{
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+			   (unsigned long)current_cred());
+	return 0;
+}
+
+static int asi_test_cmd_netns(struct asi_test_args *a,
+			      struct asi_test_result *r)
+{
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
+			   (unsigned long)current->nsproxy->net_ns);
+	return 0;
+}
+
+static int asi_test_cmd_fd(struct asi_test_args *a, struct asi_test_result *r)
+{
+	return asi_test_fd(a->verb, a->arg[0], r);
+}
+
+static int asi_test_cmd_scan(struct asi_test_args *a,
+			     struct asi_test_result *r)
+{
+	return asi_test_scan(a->arg[0], r);
+}
+
+static int asi_test_cmd_slabapi(struct asi_test_args *a,
+				struct asi_test_result *r)
+{
+	return asi_test_slabapi(r);
+}
+
+static int asi_test_cmd_uaf(struct asi_test_args *a, struct asi_test_result *r)
+{
+	return asi_test_uaf(r);
+}
+
+static int asi_test_cmd_free(struct asi_test_args *a,
+			     struct asi_test_result *r)
+{
+	int slot;
+
+	for (slot = 0; slot < ASI_TEST_MAX_PAGES; slot++) {
+		if (r->pages[slot] == a->addr) {
+			r->pages[slot] = 0;
+			asi_free_pages(asi_virt_to_page((void *)a->addr), 0);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int asi_test_cmd_write(struct asi_test_args *a,
+			      struct asi_test_result *r)
+{
+	u8 byte;
+
+	if (!a->arg[1] || kstrtou8(a->arg[1], 0, &byte))
+		return -EINVAL;
+	if (!asi_addr_domain(a->addr))
+		return -ENOENT;
+	memset((void *)(a->addr & PAGE_MASK), byte, PAGE_SIZE);
+	return 0;
+}
+
+static int asi_test_cmd_read(struct asi_test_args *a,
+			     struct asi_test_result *r)
+{
+	unsigned long val;
+
+	if (!asi_addr_domain(a->addr))
+		return -ENOENT;
+	if (copy_from_kernel_nofault(&val, (void *)a->addr, sizeof(val)))
+		return -EFAULT;
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
+	return 0;
+}
+
+static int asi_test_cmd_read2(struct asi_test_args *a,
+			      struct asi_test_result *r)
+{
+	unsigned long addr2, val, val2 = 0;
+	int mapped2, err2 = 0;
+
+	if (asi_test_parse_addr(a->arg[1], &addr2))
+		return -EINVAL;
+	if (!asi_addr_domain(a->addr) || !asi_addr_domain(addr2))
+		return -ENOENT;
+	if (copy_from_kernel_nofault(&val, (void *)a->addr, sizeof(val)))
+		return -EFAULT;
+	if (a->arg[2]) {
+		unsigned long uaddr;
+		char c;
+
+		if (kstrtoul(a->arg[2], 0, &uaddr) ||
+		    get_user(c, (char __user *)uaddr))
+			return -EINVAL;
+	}
+	mapped2 = asi_current_view_maps(addr2);
+	if (copy_from_kernel_nofault(&val2, (void *)addr2, sizeof(val2)))
+		err2 = -EFAULT;
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %d %d %#lx\n",
+			   val, mapped2, err2, val2);
+	return 0;
+}
+
+static int asi_test_cmd_trusted_read(struct asi_test_args *a,
+				     struct asi_test_result *r)
+{
+	unsigned long val;
+	int err;
+
+	if (!asi_addr_domain(a->addr))
+		return -ENOENT;
+	err = asi_test_trusted_read(a->addr, a->verb[0] == 'i', &val);
+	if (err)
+		return err;
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
+	return 0;
+}
+
+static int asi_test_cmd_usermapped(struct asi_test_args *a,
+				   struct asi_test_result *r)
+{
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
+			   asi_user_pgd_maps(a->addr));
+	return 0;
+}
+
+static int asi_test_cmd_mapped(struct asi_test_args *a,
+			       struct asi_test_result *r)
+{
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
+			   asi_current_view_maps(a->addr));
+	return 0;
+}
+
+static int asi_test_cmd_owner(struct asi_test_args *a,
+			      struct asi_test_result *r)
+{
+	struct asi_domain *d = asi_addr_domain(a->addr);
+
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%u\n", d ? d->id : 0);
+	return 0;
+}
+
+static int asi_test_cmd_directmap(struct asi_test_args *a,
+				  struct asi_test_result *r)
+{
+	struct page *page = asi_virt_to_page((void *)a->addr);
+
+	r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
+			   kernel_page_present(page));
+	return 0;
+}
+
+/* The commands, as documented at the top of this file. */
+static const struct asi_test_cmd {
+	const char *verb;
+	bool takes_addr;	/* the first argument is an address */
+	int (*run)(struct asi_test_args *a, struct asi_test_result *r);
+} asi_test_cmds[] = {
+	{ "alloc",	false,	asi_test_cmd_alloc },
+	{ "released",	false,	asi_test_cmd_released },
+	{ "cred",	false,	asi_test_cmd_cred },
+	{ "netns",	false,	asi_test_cmd_netns },
+	{ "file",	false,	asi_test_cmd_fd },
+	{ "pipe",	false,	asi_test_cmd_fd },
+	{ "sock",	false,	asi_test_cmd_fd },
+	{ "scan",	false,	asi_test_cmd_scan },
+	{ "slabapi",	false,	asi_test_cmd_slabapi },
+	{ "uaf",	false,	asi_test_cmd_uaf },
+	{ "free",	true,	asi_test_cmd_free },
+	{ "write",	true,	asi_test_cmd_write },
+	{ "read",	true,	asi_test_cmd_read },
+	{ "read2",	true,	asi_test_cmd_read2 },
+	{ "irqread",	true,	asi_test_cmd_trusted_read },
+	{ "kthreadread", true,	asi_test_cmd_trusted_read },
+	{ "usermapped",	true,	asi_test_cmd_usermapped },
+	{ "mapped",	true,	asi_test_cmd_mapped },
+	{ "owner",	true,	asi_test_cmd_owner },
+	{ "directmap",	true,	asi_test_cmd_directmap },
+};
 
 static int asi_test_command(char *cmd, struct asi_test_result *r)
 {
 	static const char *delims = "\n ";
-	char *verb = strsep(&cmd, delims);
-	char *arg = strsep(&cmd, delims);
-	char *arg2 = strsep(&cmd, delims);
-	char *arg3 = strsep(&cmd, delims);
-	unsigned long addr, val;
-	u8 byte;
-	int err;
+	struct asi_test_args a = { .verb = strsep(&cmd, delims) };
+	int i, err;
 
 	r->len = 0;
-	if (!verb)
+	if (!a.verb)
 		return -EINVAL;
-	if (!strcmp(verb, "alloc"))
-		return asi_test_alloc(r);
-	if (!strcmp(verb, "released")) {
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%ld %ld %ld\n",
-				   atomic_long_read(&asi_blocks_released),
-				   atomic_long_read(&asi_blocks_released_dirty),
-				   atomic_long_read(&asi_blocks_released_unmapped));
-		return 0;
-	}
-	if (!strcmp(verb, "cred")) {
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
-				   (unsigned long)current_cred());
-		return 0;
-	}
-	if (!strcmp(verb, "netns")) {
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
-				   (unsigned long)current->nsproxy->net_ns);
-		return 0;
-	}
-	if (!strcmp(verb, "file") || !strcmp(verb, "pipe") ||
-	    !strcmp(verb, "sock"))
-		return asi_test_fd(verb, arg, r);
-	if (!strcmp(verb, "scan"))
-		return asi_test_scan(arg, r);
-	if (!strcmp(verb, "slabapi"))
-		return asi_test_slabapi(r);
-	if (!strcmp(verb, "uaf"))
-		return asi_test_uaf(r);
+	for (i = 0; i < ARRAY_SIZE(a.arg); i++)
+		a.arg[i] = strsep(&cmd, delims);
+	for (i = 0; i < ARRAY_SIZE(asi_test_cmds); i++) {
+		const struct asi_test_cmd *c = &asi_test_cmds[i];
 
-	err = asi_test_parse_addr(arg, &addr);
-	if (err)
-		return err;
-
-	if (!strcmp(verb, "free")) {
-		int slot;
-
-		for (slot = 0; slot < ASI_TEST_MAX_PAGES; slot++) {
-			if (r->pages[slot] == addr) {
-				r->pages[slot] = 0;
-				asi_free_pages(asi_virt_to_page((void *)addr), 0);
-				return 0;
-			}
+		if (strcmp(a.verb, c->verb))
+			continue;
+		if (c->takes_addr) {
+			err = asi_test_parse_addr(a.arg[0], &a.addr);
+			if (err)
+				return err;
 		}
-		return -ENOENT;
-	}
-	if (!strcmp(verb, "write")) {
-		if (!arg2 || kstrtou8(arg2, 0, &byte))
-			return -EINVAL;
-		if (!asi_addr_domain(addr))
-			return -ENOENT;
-		memset((void *)(addr & PAGE_MASK), byte, PAGE_SIZE);
-		return 0;
-	}
-	if (!strcmp(verb, "read")) {
-		if (!asi_addr_domain(addr))
-			return -ENOENT;
-		if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
-			return -EFAULT;
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
-		return 0;
-	}
-	if (!strcmp(verb, "read2")) {
-		unsigned long addr2, val2 = 0;
-		int mapped2, err2 = 0;
-
-		if (asi_test_parse_addr(arg2, &addr2))
-			return -EINVAL;
-		if (!asi_addr_domain(addr) || !asi_addr_domain(addr2))
-			return -ENOENT;
-		if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
-			return -EFAULT;
-		if (arg3) {
-			unsigned long uaddr;
-			char c;
-
-			if (kstrtoul(arg3, 0, &uaddr) ||
-			    get_user(c, (char __user *)uaddr))
-				return -EINVAL;
-		}
-		mapped2 = asi_current_view_maps(addr2);
-		if (copy_from_kernel_nofault(&val2, (void *)addr2, sizeof(val2)))
-			err2 = -EFAULT;
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %d %d %#lx\n",
-				   val, mapped2, err2, val2);
-		return 0;
-	}
-	if (!strcmp(verb, "irqread") || !strcmp(verb, "kthreadread")) {
-		if (!asi_addr_domain(addr))
-			return -ENOENT;
-		err = asi_test_trusted_read(addr, verb[0] == 'i', &val);
-		if (err)
-			return err;
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n", val);
-		return 0;
-	}
-	if (!strcmp(verb, "usermapped")) {
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-				   asi_user_pgd_maps(addr));
-		return 0;
-	}
-	if (!strcmp(verb, "mapped")) {
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-				   asi_current_view_maps(addr));
-		return 0;
-	}
-	if (!strcmp(verb, "owner")) {
-		struct asi_domain *d = asi_addr_domain(addr);
-
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%u\n",
-				   d ? d->id : 0);
-		return 0;
-	}
-	if (!strcmp(verb, "directmap")) {
-		struct page *page = asi_virt_to_page((void *)addr);
-
-		r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-				   kernel_page_present(page));
-		return 0;
+		return c->run(&a, r);
 	}
 	return -EINVAL;
 }

@@ -13,7 +13,8 @@
  * tree all of them, a domain tree only its own.  The entry is never in
  * the PTI user page tables: set_pgd() mirrors only user-half entries and
  * pgd_ctor copies the user tables' kernel half from swapper's, which has
- * none.
+ * none (the LDT slot, by contrast, is copied there explicitly by
+ * map_ldt_struct_to_user(); nothing does that for the ASI slot).
  *
  * Context switches need no new code: loading the next mm's CR3 switches
  * the view.
@@ -232,14 +233,14 @@ static struct asi_domain *asi_pgd_domain(pgd_t *pgd)
 }
 
 /**
- * asi_get_current_domain - the domain current's address space belongs to
+ * asi_domain_get_current - the domain current's address space belongs to
  *
  * Returns the domain whose view current's mm sees, with a reference the
- * caller drops with asi_put_domain(), or NULL for host tasks and kernel
+ * caller drops with asi_domain_put(), or NULL for host tasks and kernel
  * threads.  This is the domain whose private memory current's objects go
  * to.
  */
-struct asi_domain *asi_get_current_domain(void)
+struct asi_domain *asi_domain_get_current(void)
 {
 	struct mm_struct *mm = current->mm;
 	struct asi_domain *d;
@@ -253,13 +254,6 @@ struct asi_domain *asi_get_current_domain(void)
 	spin_unlock(&asi_slot_lock);
 	return d;
 }
-EXPORT_SYMBOL_GPL(asi_get_current_domain);
-
-void asi_put_domain(struct asi_domain *d)
-{
-	asi_domain_put(d);
-}
-EXPORT_SYMBOL_GPL(asi_put_domain);
 
 /* The domain whose view @mm sees, or NULL for the full view. */
 struct asi_domain *asi_mm_domain(struct mm_struct *mm)
