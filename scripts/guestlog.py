@@ -11,14 +11,25 @@
       Count the selftest results (kselftest TAP) and the unexpected
       kernel reports, print them, and end with one line
       "N passed, N failed, N skipped" (plus the counts given with --add,
-      from the host-side tests); exit 1 on any failure.
+      from the host-side tests); exit 1 on any failure.  The Nth
+      RESULTS_LOG and the Nth CONSOLE_LOG are one boot's.
 
 A test that provokes a kernel report on purpose declares it by writing
 "asi-selftest: expect-begin TAG" and "asi-selftest: expect-end TAG" to
 /dev/kmsg around the provoking code; reports inside such a window are
 counted as expected.  The test itself checks that the report happened.
+
+A skip (a test program skipping as a whole, or one of its cases) counts
+as skipped, unless the boot lists the tests that may skip in it with
+"asi_expect_skips=TEST,..." or "asi_expect_skips=none" on its kernel
+command line (read from its console log): then a skip of a test not
+listed counts as a failure.  make check lists them for every boot: its
+kernels have the asi controller and the test helper that the selftests
+skip without, so a skip there would hide a broken kernel.
 """
 
+import collections
+import os
 import re
 import sys
 
@@ -90,6 +101,12 @@ def kernel_reports(lines):
 
 
 _TAP_RESULT = re.compile(r"^(not ok|ok)\s+\d+\s*(.*?)\s*$")
+_TAP_SKIP_ALL = re.compile(r"^1\.\.0\s*# SKIP\s*(.*?)\s*$")
+# "# selftest: asi: NAME" starts a program's output, "ok N selftests:
+# asi: NAME" ends it.
+_PROGRAM = re.compile(r"^selftests?: \S+: (\S+)")
+
+Tap = collections.namedtuple("Tap", "passed failed skipped failures skips")
 
 
 def tap_counts(lines):
@@ -97,16 +114,30 @@ def tap_counts(lines):
 
     The cases of each test program are the indented ("# ok N ...") lines;
     a top-level "not ok" for a program whose own cases did not fail (a
-    crash, a timeout, an early exit) counts as one more failure.
-    Returns (passed, failed, skipped, failures) where failures names them.
+    crash, a timeout, an early exit) counts as one more failure, and a
+    top-level "ok ... # SKIP" (exit 4: the program skipped as a whole,
+    "1..0 # SKIP reason") as one skipped case unless the program already
+    reported one.  Returns a Tap: the counts, failures naming the failed
+    cases, and skips the skipped ones as (program, description).
     """
     passed = failed = skipped = 0
     failures = []
-    program_failed = False
+    skips = []
+    program = skip_all = None
+    program_failed = program_skipped = False
     for raw in lines:
         line = raw.rstrip("\r\n")
         nested = line.startswith("# ")
         body = line[2:] if nested else line
+        if nested:
+            m = _PROGRAM.match(body)
+            if m:
+                program = m.group(1)
+                continue
+            m = _TAP_SKIP_ALL.match(body)
+            if m:
+                skip_all = m.group(1)
+                continue
         m = _TAP_RESULT.match(body)
         if not m:
             continue
@@ -115,6 +146,9 @@ def tap_counts(lines):
         if nested:
             if "# SKIP" in desc:
                 skipped += 1
+                skips.append((program, f"{program}: {desc}" if program
+                              else desc))
+                program_skipped = True
             elif ok:
                 passed += 1
             else:
@@ -122,11 +156,37 @@ def tap_counts(lines):
                 failures.append(desc)
                 program_failed = True
         else:
+            m = _PROGRAM.match(desc)
+            name = m.group(1) if m else program
             if not ok and not program_failed:
                 failed += 1
                 failures.append(desc)
-            program_failed = False
-    return passed, failed, skipped, failures
+            elif ok and "# SKIP" in desc and not program_skipped:
+                skipped += 1
+                skips.append((name, f"{desc} {skip_all}" if skip_all
+                              else desc))
+            program = skip_all = None
+            program_failed = program_skipped = False
+    return Tap(passed, failed, skipped, failures, skips)
+
+
+_EXPECT_SKIPS = re.compile(r"(?:^|\s)asi_expect_skips=(\S*)")
+
+
+def expected_skips(console_lines):
+    """The tests a boot allows to skip, from "asi_expect_skips=" on its
+    kernel command line (the last one counts): a set of test program
+    names, empty for "none"; or None where the boot does not say, and
+    any test may skip."""
+    for raw in console_lines:
+        _, sep, cmdline = raw.partition("Command line:")
+        if not sep:
+            continue
+        values = _EXPECT_SKIPS.findall(cmdline)
+        if not values:
+            return None
+        return {t for t in values[-1].split(",") if t and t != "none"}
+    return None
 
 
 def _read(paths):
@@ -150,7 +210,24 @@ def main(argv):
 
     if len(argv) >= 3 and argv[0] == "summary":
         finished = "--finished" in argv[3:]
-        passed, failed, skipped, failures = tap_counts(_read(argv[1]))
+        passed = failed = skipped = 0
+        failures = []
+        bad_skips = []
+        results = argv[1].split(",")
+        consoles = argv[2].split(",")
+        consoles += [""] * (len(results) - len(consoles))
+        for path, console in zip(results, consoles):
+            tap = tap_counts(_read(path))
+            passed += tap.passed
+            failed += tap.failed
+            skipped += tap.skipped
+            failures += tap.failures
+            allowed = expected_skips(_read(console))
+            if allowed is None:
+                continue
+            boot = os.path.basename(os.path.dirname(path)) or path
+            bad_skips += [f"{boot}: {desc}" for program, desc in tap.skips
+                          if program not in allowed]
         if "--add" in argv[3:]:
             i = argv.index("--add")
             host = [int(n) for n in argv[i + 1:i + 4]]
@@ -158,6 +235,10 @@ def main(argv):
             host = [0, 0, 0]
         for name in failures:
             print(f"FAIL: {name}")
+        for name in bad_skips:
+            print(f"FAIL: unexpected skip in boot {name}")
+        skipped -= len(bad_skips)
+        failed += len(bad_skips)
         reports = kernel_reports(_read(argv[2]))
         bad = [r for r in reports if not r.expected]
         for r in reports:

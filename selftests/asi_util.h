@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Include after cgroup_util.h, which has no include guard. */
+/* Include after kselftest.h and cgroup_util.h (which has no include guard). */
 
 #define ASI_TEST_PATH "/sys/kernel/debug/asi/test"
 #define ASI_DOMAINS_PATH "/sys/kernel/debug/asi/domains"
@@ -110,17 +110,30 @@ static inline long asi_stat(const char *cg, const char *key)
 	return cg_read_key_long(cg, "asi.stat", pat);
 }
 
-/* The asi selftests need the controller and its test helper. */
-static inline const char *asi_unavailable(const char *root)
+/* Whether the kernel has the test helper (CONFIG_ASI_TEST). */
+static inline bool asi_have_helper(void)
+{
+	return !access(ASI_TEST_PATH, R_OK | W_OK);
+}
+
+/*
+ * Skip the whole test program (KSFT_SKIP), as the kernel's cgroup
+ * selftests do when their controller is missing, unless the asi
+ * controller is available on @root's hierarchy (it is not on a kernel
+ * without CONFIG_CGROUP_ASI, nor one booted with asi=off or
+ * cgroup_disable=asi) and, if @helper, the test helper is there too.
+ * Then enable asi in @root's cgroup.subtree_control.  Call it before
+ * ksft_set_plan(), so that a skip is reported as "1..0 # SKIP reason".
+ */
+static inline void asi_require(const char *root, bool helper)
 {
 	if (cg_read_strstr(root, "cgroup.controllers", "asi"))
-		return "asi controller isn't available";
-	if (access(ASI_TEST_PATH, R_OK | W_OK))
-		return "asi test helper (CONFIG_ASI_TEST) isn't available";
+		ksft_exit_skip("asi controller isn't available\n");
+	if (helper && !asi_have_helper())
+		ksft_exit_skip("asi test helper (CONFIG_ASI_TEST) isn't available\n");
 	if (cg_read_strstr(root, "cgroup.subtree_control", "asi") &&
 	    cg_write(root, "cgroup.subtree_control", "+asi"))
-		return "failed to enable the asi controller";
-	return NULL;
+		ksft_exit_skip("failed to enable the asi controller\n");
 }
 
 /*

@@ -66,13 +66,12 @@ int main(void)
 	pid_t pid;
 
 	ksft_print_header();
-	ksft_set_plan(6);
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_fail_msg("cgroup v2 isn't mounted\n");
 	if (!five_level_paging())
 		ksft_exit_fail_msg("the guest is not running 5-level paging\n");
-	if (asi_unavailable(root))
-		ksft_exit_fail_msg("%s\n", asi_unavailable(root));
+	asi_require(root, true);
+	ksft_set_plan(6);
 
 	ksft_test_result(kernel_log_count("asi: not available") == 0,
 			 "no refusal at boot\n");

@@ -18,8 +18,8 @@ T=${SOAK_SECONDS:-300}
 DOMAINS=/sys/kernel/debug/asi/domains
 
 ktap_print_header
+asi_require helper
 ktap_set_plan 6
-grep -qw asi "$CG/cgroup.subtree_control" || echo +asi > "$CG/cgroup.subtree_control"
 
 directmap() { grep '^DirectMap' /proc/meminfo | tr -s ' ' | tr '\n' ' '; }
 dm_4k() { sed -n 's/^DirectMap4k: *\([0-9]*\) kB/\1/p' /proc/meminfo; }

@@ -19,6 +19,7 @@ UNITS=/run/systemd/system
 W=/run/asi-sd
 
 ktap_print_header
+asi_require helper
 ktap_set_plan 11
 
 is() { # file expected

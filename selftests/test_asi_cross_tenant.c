@@ -897,18 +897,15 @@ static const struct cgroup_test tests[] = {
 int main(int argc, char **argv)
 {
 	char root[PATH_MAX];
-	const char *why;
 
 	if (argc >= 2 && !strcmp(argv[1], "--tenant"))
 		return tenant_role(argc - 2, argv + 2);
 
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(tests));
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_skip("cgroup v2 isn't mounted\n");
-	why = asi_unavailable(root);
-	if (why)
-		ksft_exit_skip("%s\n", why);
+	asi_require(root, true);
+	ksft_set_plan(ARRAY_SIZE(tests));
 	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 	ksft_finished();
 }

@@ -350,8 +350,7 @@ int main(void)
 	ksft_print_header();
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_fail_msg("cgroup v2 isn't mounted\n");
-	if (asi_unavailable(root))
-		ksft_exit_skip("%s\n", asi_unavailable(root));
+	asi_require(root, true);
 	if (access("/sys/kernel/debug/failslab", F_OK) ||
 	    access("/sys/kernel/debug/fail_page_alloc", F_OK) ||
 	    access("/proc/thread-self/fail-nth", F_OK))

@@ -406,8 +406,7 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_fail_msg("cgroup v2 isn't mounted\n");
-	if (asi_unavailable(root))
-		ksft_exit_skip("%s\n", asi_unavailable(root));
+	asi_require(root, false);
 	ksft_set_plan(5);
 
 	for (int i = 0; i < 2; i++)

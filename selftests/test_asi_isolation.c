@@ -719,7 +719,6 @@ static const struct cgroup_test tests[] = {
 int main(int argc, char **argv)
 {
 	char root[PATH_MAX];
-	const char *why;
 
 	/* Re-executed by test_asi_view_fork_exec_clone. */
 	if (argc == 3 && !strcmp(argv[1], "--probe-mapped"))
@@ -727,12 +726,10 @@ int main(int argc, char **argv)
 	self_exe = argv[0];
 
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(tests));
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_skip("cgroup v2 isn't mounted\n");
-	why = asi_unavailable(root);
-	if (why)
-		ksft_exit_fail_msg("%s\n", why);
+	asi_require(root, true);
+	ksft_set_plan(ARRAY_SIZE(tests));
 
 	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 

@@ -61,8 +61,7 @@ int main(void)
 	ksft_print_header();
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_fail_msg("cgroup v2 isn't mounted\n");
-	if (asi_unavailable(root))
-		ksft_exit_skip("%s\n", asi_unavailable(root));
+	asi_require(root, true);
 	cg = asi_create_domain(root, "asi_kasan", 0);
 	if (!cg)
 		ksft_exit_fail_msg("cannot create an isolated cgroup\n");

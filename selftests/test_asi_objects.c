@@ -1135,15 +1135,12 @@ static const struct cgroup_test tests[] = {
 int main(int argc, char **argv)
 {
 	char root[PATH_MAX];
-	const char *why;
 
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(tests));
 	if (cg_find_unified_root(root, sizeof(root), NULL))
 		ksft_exit_skip("cgroup v2 isn't mounted\n");
-	why = asi_unavailable(root);
-	if (why)
-		ksft_exit_fail_msg("%s\n", why);
+	asi_require(root, true);
+	ksft_set_plan(ARRAY_SIZE(tests));
 	run_cgroup_tests(root, tests, ARRAY_SIZE(tests));
 	ksft_finished();
 }

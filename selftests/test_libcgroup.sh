@@ -10,6 +10,7 @@
 
 CG=/sys/fs/cgroup
 ktap_print_header
+asi_require
 ktap_set_plan 8
 
 is() { [ "$(cat "$CG/$1")" = "$2" ] || { echo "# $1 is '$(cat "$CG/$1")', not '$2'" >> "$OUT"; return 1; }; }
@@ -21,7 +22,6 @@ cleanup() {
 	done
 }
 cleanup
-grep -qw asi "$CG/cgroup.subtree_control" || echo +asi > "$CG/cgroup.subtree_control"
 
 cgcreate -g asi:/lc_a > "$OUT" 2>&1 && [ -f "$CG/lc_a/asi.isolate" ]
 result $? "cgcreate -g asi:/lc_a"

@@ -34,8 +34,8 @@ if ! command -v trinity > /dev/null; then
 	ktap_skip_all "trinity is not installed"
 	exit "$KSFT_SKIP"
 fi
+asi_require
 ktap_set_plan 4
-grep -qw asi "$CG/cgroup.subtree_control" || echo +asi > "$CG/cgroup.subtree_control"
 
 event() { sed -n "s/^$2 //p" "$CG/$1/asi.events"; }
 

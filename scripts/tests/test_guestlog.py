@@ -6,6 +6,7 @@ TAP results the way the runner writes them."""
 import os
 import contextlib
 import io
+import shutil
 import sys
 import tempfile
 import unittest
@@ -27,6 +28,23 @@ CLEAN = [
     "[    1.0] BUG_ON counters: none",   # no "BUG: " headline
     "ok 1 test_something",
 ]
+
+# The runner's output.  test_x passes a case and skips one; test_z
+# passes, test_y skips as a whole (exit 4).
+CASE_SKIP = ["# selftest: asi: test_x", "# 1..2", "# ok 1 a",
+             "# ok 2 b # SKIP", "ok 1 selftests: asi: test_x"]
+PROGRAM_SKIP = ["# selftest: asi: test_z", "# 1..1", "# ok 1 c",
+                "ok 1 selftests: asi: test_z",
+                "# selftest: asi: test_y", "# TAP version 13",
+                "# 1..0 # SKIP asi controller isn't available",
+                "ok 2 selftests: asi: test_y # SKIP"]
+
+
+def cmdline(params):
+    """A console log whose kernel command line ends with @params."""
+    return ["[    0.000000] Linux version 6.12.117 (asi@asi)",
+            "[    0.000000] Command line: console=ttyS0,115200 panic=-1 "
+            "asi_guest=check " + params] + CLEAN
 
 
 class KernelReports(unittest.TestCase):
@@ -98,12 +116,57 @@ class TapCounts(unittest.TestCase):
     def test_program_crash_without_failed_case_counts_once(self):
         lines = ["# ok 1 a", "not ok 1 selftests: asi: test_x # exit=139",
                  "# ok 1 b", "ok 2 selftests: asi: test_y"]
-        passed, failed, skipped, failures = guestlog.tap_counts(lines)
-        self.assertEqual((passed, failed, skipped), (2, 1, 0))
-        self.assertTrue(failures[0].startswith("selftests: asi: test_x"))
+        tap = guestlog.tap_counts(lines)
+        self.assertEqual(tap[:3], (2, 1, 0))
+        self.assertTrue(tap.failures[0].startswith("selftests: asi: test_x"))
 
     def test_carriage_returns_from_serial_are_ignored(self):
         self.assertEqual(guestlog.tap_counts(["# ok 1 a\r\n"])[:3], (1, 0, 0))
+
+    def test_program_skipped_as_a_whole_counts_once(self):
+        # ksft_exit_skip() before the plan, then the runner's exit-4 line.
+        tap = guestlog.tap_counts(PROGRAM_SKIP)
+        self.assertEqual(tap[:3], (1, 0, 1))
+        self.assertEqual(tap.skips, [(
+            "test_y",
+            "selftests: asi: test_y # SKIP asi controller isn't available")])
+
+    def test_skip_after_the_plan_is_not_counted_twice(self):
+        # ksft_exit_skip() after the plan prints a skipped case itself.
+        lines = ["# selftest: asi: test_x", "# 1..3",
+                 "# ok 1 # SKIP no helper",
+                 "ok 1 selftests: asi: test_x # SKIP"]
+        tap = guestlog.tap_counts(lines)
+        self.assertEqual(tap[:3], (0, 0, 1))
+        self.assertEqual(tap.skips, [("test_x", "test_x: # SKIP no helper")])
+
+    def test_skipped_case_is_named_with_its_program(self):
+        tap = guestlog.tap_counts(CASE_SKIP)
+        self.assertEqual(tap[:3], (1, 0, 1))
+        self.assertEqual(tap.skips, [("test_x", "test_x: b # SKIP")])
+
+
+class ExpectedSkips(unittest.TestCase):
+    def test_no_parameter_allows_any_skip(self):
+        self.assertIsNone(guestlog.expected_skips(cmdline("")))
+        self.assertIsNone(guestlog.expected_skips(CLEAN))
+
+    def test_none_allows_no_skip(self):
+        self.assertEqual(guestlog.expected_skips(
+            cmdline("asi_expect_skips=none")), set())
+
+    def test_listed_tests(self):
+        self.assertEqual(guestlog.expected_skips(
+            cmdline("asi_expect_skips=test_a,test_b.sh asi_selftests=x")),
+            {"test_a", "test_b.sh"})
+
+    def test_last_parameter_counts(self):
+        self.assertEqual(guestlog.expected_skips(
+            cmdline("asi_expect_skips=test_a asi_expect_skips=none")), set())
+
+    def test_similar_parameter_is_not_taken(self):
+        self.assertIsNone(guestlog.expected_skips(
+            cmdline("no_asi_expect_skips=none")))
 
 
 class Summary(unittest.TestCase):
@@ -122,6 +185,26 @@ class Summary(unittest.TestCase):
             for p in paths:
                 os.unlink(p)
 
+    def run_boots(self, boots):
+        """Judge boots {name: (results, console)} as run_boots does, with
+        their logs in NAME/results.log and NAME/console.log; return the
+        status and the output."""
+        top = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, top)
+        paths = {"results": [], "console": []}
+        for name, logs in boots.items():
+            os.mkdir(os.path.join(top, name))
+            for kind, lines in zip(("results", "console"), logs):
+                path = os.path.join(top, name, kind + ".log")
+                with open(path, "w") as f:
+                    f.write("\n".join(lines) + "\n")
+                paths[kind].append(path)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            status = guestlog.main(["summary", ",".join(paths["results"]),
+                                    ",".join(paths["console"]), "--finished"])
+        return status, out.getvalue()
+
     def test_all_good(self):
         self.assertEqual(self.run_summary(["# ok 1 a"], CLEAN), 0)
 
@@ -133,6 +216,40 @@ class Summary(unittest.TestCase):
 
     def test_no_test_is_a_failure(self):
         self.assertEqual(self.run_summary([], CLEAN), 1)
+
+    def test_skips_pass_where_the_boot_does_not_say(self):
+        status, out = self.run_boots({"adhoc": (PROGRAM_SKIP, cmdline(""))})
+        self.assertEqual(status, 0)
+        self.assertTrue(out.endswith("1 passed, 0 failed, 1 skipped\n"))
+
+    def test_skip_fails_a_boot_that_expects_none(self):
+        status, out = self.run_boots(
+            {"main": (PROGRAM_SKIP, cmdline("asi_expect_skips=none"))})
+        self.assertEqual(status, 1)
+        self.assertIn("FAIL: unexpected skip in boot main: selftests: asi: "
+                      "test_y # SKIP asi controller isn't available", out)
+        self.assertTrue(out.endswith("1 passed, 1 failed, 0 skipped\n"))
+
+    def test_skipped_case_fails_a_boot_that_expects_none(self):
+        status, out = self.run_boots(
+            {"main": (CASE_SKIP, cmdline("asi_expect_skips=test_y"))})
+        self.assertEqual(status, 1)
+        self.assertIn("FAIL: unexpected skip in boot main: test_x: b", out)
+
+    def test_expected_skip_passes(self):
+        status, out = self.run_boots(
+            {"main": (PROGRAM_SKIP, cmdline("asi_expect_skips=a,test_y"))})
+        self.assertEqual(status, 0)
+        self.assertTrue(out.endswith("1 passed, 0 failed, 1 skipped\n"))
+
+    def test_expected_skips_are_per_boot(self):
+        status, out = self.run_boots({
+            "main": (PROGRAM_SKIP, cmdline("asi_expect_skips=test_y")),
+            "other": (PROGRAM_SKIP, cmdline("asi_expect_skips=none"))})
+        self.assertEqual(status, 1)
+        self.assertIn("unexpected skip in boot other: ", out)
+        self.assertNotIn("unexpected skip in boot main: ", out)
+        self.assertTrue(out.endswith("2 passed, 1 failed, 1 skipped\n"))
 
 
 if __name__ == "__main__":
