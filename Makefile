@@ -14,7 +14,9 @@
 #   make systemd         build/systemd/root: Debian's systemd, patched for asi
 #   make vm-systemd      the guest with our systemd as PID 1 and a shell
 #   make install         install asictl and its man page (PREFIX, DESTDIR)
-#   make series          export our series as patches in build/series
+#   make series          export our series as patches in build/series,
+#                        with its cover letter, signed off by you
+#   make series-check    build every prefix of the series, boot the last
 #   make checkpatch      checkpatch.pl --strict on the exported series
 #   make bench           what isolation costs, against the baseline (~45 min)
 #   make bench-quick     the same, shorter runs (~10 min)
@@ -34,7 +36,7 @@ DESTDIR ?=
 .PHONY: all deps kernel kernel-kasan baseline-kernel selftests bench-binaries guest tools install \
 	oci-runtimes systemd vm-systemd deb \
 	initramfs bench bench-quick check check-long soak \
-	check-host vm demo series checkpatch clean distclean
+	check-host vm demo series series-check checkpatch clean distclean
 
 all: kernel guest
 
@@ -110,12 +112,16 @@ demo: kernel guest
 series: deps
 	@scripts/export-series.sh
 
+series-check: deps
+	@scripts/series-check.sh
+
 checkpatch: deps
 	@scripts/checkpatch.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/kernel $(BUILD)/baseline $(BUILD)/guest \
-		$(BUILD)/selftests $(BUILD)/logs $(BUILD)/series
+		$(BUILD)/selftests $(BUILD)/logs $(BUILD)/series \
+		$(BUILD)/series-checkpatch $(BUILD)/series-git
 
 distclean:
 	rm -rf $(BUILD)

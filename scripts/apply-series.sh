@@ -1,55 +1,51 @@
 #!/bin/bash
-# Lay our series onto a copy of the pristine base in build/src/asi.
+# Lay our series onto a copy of the pristine base: apply-series.sh [STEPS
+# [SRC]] lays its first STEPS steps (default: all) in SRC (default
+# build/src/asi).
 #
-# The series is kernel/patches/series (hooks into existing files) plus every
-# file under kernel/ that mirrors a kernel path (new files) plus the
-# top-level Kconfig, which lands at mm/asi/Kconfig.  The patched files are
-# produced in a staging tree and copied over with checksums, so a file whose
-# content did not change keeps its timestamp and the kernel build stays
-# incremental.  Files that left the series are restored from the base.
+# The series is kernel/patches/series, read by scripts/series.py: hooks
+# into existing files, and the new files under kernel/ (the top-level
+# Kconfig lands at mm/asi/Kconfig) as they stand after each step.  The
+# files are produced in a staging tree and copied over with checksums, so
+# a file whose content did not change keeps its timestamp and the kernel
+# build stays incremental.  Files that left the series, or that a later
+# step brings or touches, are restored from the base.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+steps=${1:-all}
+src=${2:-$ASI_SRC}
+
 "$TOP/scripts/fetch-base.sh"
 
-stamp=$ASI_SRC/.asi-base
+stamp=$src/.asi-base
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$BASE_VERSION" ]; then
-	echo "apply-series: copying the base to $ASI_SRC"
-	rm -rf "$ASI_SRC" "$BUILD/obj/asi"
-	cp -a "$BASE_SRC" "$ASI_SRC"
+	echo "apply-series: copying the base to $src"
+	rm -rf "$src"
+	[ "$src" != "$ASI_SRC" ] || rm -rf "$BUILD/obj/asi" "$BUILD/obj/asi-kasan"
+	cp -a "$BASE_SRC" "$src"
+	echo "$BASE_VERSION" > "$stamp"
 fi
 
-stage=$BUILD/src/stage
+stage=$src.stage
 rm -rf "$stage"
 mkdir -p "$stage"
-
-# Hooks: copy each touched file from the base, then patch it.
-patches=()
-mapfile -t entries < <(series_entries)
-for e in "${entries[@]}"; do
-	patches+=("$TOP/kernel/patches/${e#+}")
-done
-[ ${#patches[@]} -eq 0 ] || copy_touched_base_files "$stage" "${patches[@]}"
-for p in "${patches[@]}"; do
-	patch -p1 -s -f --no-backup-if-mismatch -d "$stage" < "$p" ||
-		die "$(basename "$p") does not apply to $BASE_PKG $BASE_VERSION"
-done
-
-copy_new_files "$stage"
+python3 "$TOP/scripts/series.py" tree "$steps" "$stage" ||
+	die "the series does not apply to $BASE_PKG $BASE_VERSION"
 
 # Restore what an earlier series touched and this one does not.
-manifest=$BUILD/src/asi.manifest
+manifest=$src.manifest
 (cd "$stage" && find . -type f | sed 's|^\./||' | sort) > "$manifest.new"
 if [ -f "$manifest" ]; then
 	comm -23 "$manifest" "$manifest.new" | while read -r f; do
 		if [ -f "$BASE_SRC/$f" ]; then
-			cp "$BASE_SRC/$f" "$ASI_SRC/$f"
+			cp "$BASE_SRC/$f" "$src/$f"
 		else
-			rm -f "$ASI_SRC/$f"
+			rm -f "$src/$f"
 		fi
 	done
 fi
 
-rsync -rc "$stage/" "$ASI_SRC/"
+rsync -rc "$stage/" "$src/"
 mv "$manifest.new" "$manifest"
 rm -rf "$stage"

@@ -39,40 +39,6 @@ flavour_dirs() {
 	esac
 }
 
-# The entries of kernel/patches/series, in order, one per line, with the
-# leading "+" kept (it marks patches folded into the new-files commit).
-series_entries() {
-	local series=$TOP/kernel/patches/series p
-	[ -f "$series" ] || return 0
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]].*//' "$series" |
-	while read -r p; do
-		[ -f "$TOP/kernel/patches/${p#+}" ] || die "series names missing patch ${p#+}"
-		echo "$p"
-	done
-}
-
-# Copy the pristine base version of every file the given patches touch.
-copy_touched_base_files() { # dest patch...
-	local dest=$1 f
-	shift
-	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$@" | sort -u |
-	while read -r f; do
-		[ -f "$BASE_SRC/$f" ] || continue
-		mkdir -p "$dest/$(dirname "$f")"
-		cp -p "$BASE_SRC/$f" "$dest/$f"
-	done
-}
-
-# Copy the series' new files (kernel/ minus BASE, configs and patches, at
-# their kernel paths, and the top-level Kconfig as mm/asi/Kconfig).
-copy_new_files() { # dest
-	(cd "$TOP/kernel" && find . -type f ! -path './BASE' \
-		! -path './configs/*' ! -path './patches/*' -print0) |
-		(cd "$TOP/kernel" && cpio -0 -pdm --quiet "$1")
-	mkdir -p "$1/mm/asi"
-	cp "$TOP/Kconfig" "$1/mm/asi/Kconfig"
-}
-
 # run_boots LOGDIR TIMEOUT BOOT...: boot the guest once per BOOT
 # ("name|run-guest.sh options|kernel parameters") in check mode, logs in
 # LOGDIR/name, and show each boot's TAP.  Then judge them all with

@@ -17,7 +17,7 @@
  * Data written by one domain and read by another stays in the writer's
  * memory: the writer chose to give it to the reader, not to every tenant,
  * which ordinary memory would expose it to for as long as it waits in the
- * pipe.  The reader borrows the page for the copy (docs/design.md).
+ * pipe.  The reader borrows the page for the copy (Documentation/mm/asi.rst).
  */
 #include <linux/asi_objects.h>
 #include <linux/highmem.h>
