@@ -145,8 +145,6 @@ void asi_tree_unmap_block(struct asi_domain *d, phys_addr_t phys);
 struct asi_domain *asi_domain_get_current(void);
 struct asi_domain *asi_mm_domain(struct mm_struct *mm);
 void asi_mm_set_domain(struct mm_struct *mm, struct asi_domain *d);
-bool asi_current_view_maps(unsigned long addr);
-bool asi_user_pgd_maps(unsigned long addr);
 void asi_leave_lazy_mm(void);
 
 /* fault.c */

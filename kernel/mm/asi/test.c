@@ -189,6 +189,42 @@ static int asi_test_trusted_read(unsigned long addr, bool irq,
 	return rd.err;
 }
 
+/*
+ * Does the PTI user copy of the current root have an entry for @addr?  It
+ * must never have one for the ASI slot.  False without PTI.
+ */
+static bool asi_test_user_pgd_maps(unsigned long addr)
+{
+	pgd_t *pgd;
+	bool ret = false;
+
+	if (!static_cpu_has(X86_FEATURE_PTI))
+		return false;
+	preempt_disable();
+	pgd = kernel_to_user_pgdp(pgd_offset_pgd(__va(read_cr3_pa()), addr));
+	if (pgtable_l5_enabled())
+		ret = !pgd_none(*pgd);
+	else
+		ret = !p4d_none(*p4d_offset(pgd, addr));
+	preempt_enable();
+	return ret;
+}
+
+/* Is @addr mapped in the page tables this CPU uses right now? */
+static bool asi_test_view_maps(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte;
+	bool ret;
+
+	preempt_disable();
+	pte = lookup_address_in_pgd(pgd_offset_pgd(__va(read_cr3_pa()), addr),
+				    addr, &level);
+	ret = pte && (pte_flags(*pte) & _PAGE_PRESENT);
+	preempt_enable();
+	return ret;
+}
+
 static void *asi_test_page_address(struct page *page)
 {
 	return asi_page_is_private(page) ? asi_page_address(page) :
@@ -533,7 +569,7 @@ static int asi_test_cmd_read2(struct asi_test_args *a,
 		    get_user(c, (char __user *)uaddr))
 			return -EINVAL;
 	}
-	mapped2 = asi_current_view_maps(addr2);
+	mapped2 = asi_test_view_maps(addr2);
 	if (copy_from_kernel_nofault(&val2, (void *)addr2, sizeof(val2)))
 		err2 = -EFAULT;
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx %d %d %#lx\n",
@@ -560,7 +596,7 @@ static int asi_test_cmd_usermapped(struct asi_test_args *a,
 				   struct asi_test_result *r)
 {
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-			   asi_user_pgd_maps(a->addr));
+			   asi_test_user_pgd_maps(a->addr));
 	return 0;
 }
 
@@ -568,7 +604,7 @@ static int asi_test_cmd_mapped(struct asi_test_args *a,
 			       struct asi_test_result *r)
 {
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%d\n",
-			   asi_current_view_maps(a->addr));
+			   asi_test_view_maps(a->addr));
 	return 0;
 }
 

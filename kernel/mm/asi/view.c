@@ -366,42 +366,6 @@ out:
 }
 
 /*
- * Does the PTI user copy of the current root have an entry for @addr?  It
- * must never have one for the ASI slot.  False without PTI.
- */
-bool asi_user_pgd_maps(unsigned long addr)
-{
-	pgd_t *pgd;
-	bool ret = false;
-
-	if (!static_cpu_has(X86_FEATURE_PTI))
-		return false;
-	preempt_disable();
-	pgd = kernel_to_user_pgdp(pgd_offset_pgd(__va(read_cr3_pa()), addr));
-	if (pgtable_l5_enabled())
-		ret = !pgd_none(*pgd);
-	else
-		ret = !p4d_none(*p4d_offset(pgd, addr));
-	preempt_enable();
-	return ret;
-}
-
-/* Is @addr mapped in the page tables this CPU uses right now? */
-bool asi_current_view_maps(unsigned long addr)
-{
-	unsigned int level;
-	pte_t *pte;
-	bool ret;
-
-	preempt_disable();
-	pte = lookup_address_in_pgd(pgd_offset_pgd(__va(read_cr3_pa()), addr),
-				    addr, &level);
-	ret = pte && (pte_flags(*pte) & _PAGE_PRESENT);
-	preempt_enable();
-	return ret;
-}
-
-/*
  * A kernel thread that lazily borrowed a domain task's mm leaves it for
  * init_mm, whose slot is the full tree.  Interrupts are off.
  */
