@@ -67,7 +67,7 @@ static void asi_violation_work(struct work_struct *work)
 			   v.comm, v.pid, d->id,
 			   asi_cgroup_name(d->css, name, sizeof(name)), v.address,
 			   v.owner_id, READ_ONCE(d->dying) ?
-			   "domain already released, not killed" :
+			   "domain dying, not killed" :
 			   "killing the domain");
 	asi_cgroup_notify_events(d->css);
 	/*
