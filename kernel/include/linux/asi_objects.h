@@ -62,7 +62,7 @@ void asi_register_cache(struct kmem_cache *s, enum asi_class class);
 void asi_register_buckets(kmem_buckets *b, enum asi_class class);
 void asi_unregister_cache(struct kmem_cache *s);
 
-/* Slab hooks (mm/slub.c). */
+/* Called by SLUB (mm/slub.c), in mm/asi/objects.c. */
 struct asi_clone *asi_slab_clone_get(struct kmem_cache *s, gfp_t gfp);
 bool asi_slab_clone_put(struct asi_clone *clone, void *object, gfp_t gfp);
 struct kmem_cache *asi_clone_cache(struct asi_clone *clone);
@@ -82,7 +82,7 @@ void asi_objects_shared_restore(unsigned int flags);
 /* Interfaces that copy a data class's contents (ipc, keys). */
 int asi_data_access(const void *obj);
 
-/* Pipe data pages (fs/pipe.c). */
+/* Pipe data pages, called by fs/pipe.c, in mm/asi/pipe.c. */
 struct page *__asi_pipe_alloc_page(struct pipe_inode_info *pipe);
 void __asi_pipe_free_tmp_page(struct pipe_inode_info *pipe);
 
