@@ -28,13 +28,12 @@ fi
 # The systemd guest running the selftests runner as its job.
 sd="-m systemd -j $TOP/selftests/run_selftests.sh"
 # Each boot: name, run-guest options, kernel parameters.
-# The interface fuzzer's inputs per boot (test_asi_fuzz; make check-long
-# runs more).
-fuzz=25000
+# The interface fuzzer's inputs per boot (test_asi_fuzz).
+fuzz=$CHECK_FUZZ
 boots=(
 	# Fault injection (test_asi_faults) and KASAN (test_asi_kasan) are
 	# the KASAN flavour's: those two skip here.
-	"main||ASI_FUZZ_INPUTS=$fuzz TRINITY_SYSCALLS=1000 ASI_SELFTEST_TIMEOUT=600 asi_expect_skips=test_asi_faults,test_asi_kasan"
+	"main||$MAIN_BOOT_APPEND"
 	"asi-off||asi=off asi_selftests=boot_asi_off,boot_asictl_off.sh,boot_oci_off.sh"
 	# 5-level paging (LA57), as Ice Lake and later servers boot.
 	"5level|-5|asi_selftests=boot_asi_5level,test_asi_isolation,test_asi_cross_tenant,test_asi_objects"

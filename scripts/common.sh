@@ -39,6 +39,13 @@ flavour_dirs() {
 	esac
 }
 
+# The kernel parameters of make check's main boot (the whole suite on
+# the asi kernel), which make series-check's boot of the last step
+# repeats.  Fault injection and KASAN exist only in the KASAN flavour:
+# their tests are the skips the main boot expects.
+CHECK_FUZZ=25000	# the interface fuzzer's inputs (make check-long: more)
+MAIN_BOOT_APPEND="ASI_FUZZ_INPUTS=$CHECK_FUZZ TRINITY_SYSCALLS=1000 ASI_SELFTEST_TIMEOUT=600 asi_expect_skips=test_asi_faults,test_asi_kasan"
+
 # run_boots LOGDIR TIMEOUT BOOT...: boot the guest once per BOOT
 # ("name|run-guest.sh options|kernel parameters") in check mode, logs in
 # LOGDIR/name, and show each boot's TAP.  Then judge them all with

@@ -5,7 +5,9 @@
 # build/obj/series-check), one step after the other so that each build
 # is incremental, with ccache and JOBS jobs; a step fails on a build
 # error or on any compiler or linker warning.  Then boot the last one
-# and run the selftests as make check's main boot does.  Logs in
+# and run the selftests as make check's main boot does (the same
+# parameters, the same expected skips: fault injection and KASAN are only
+# in the KASAN flavour).  Logs in
 # build/logs/series-check; ends with the time of each step.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -63,7 +65,7 @@ make -C "$TOP" -s guest || die "the guest does not build"
 cp "$obj/arch/x86/boot/bzImage" "$logdir/bzImage"
 boot_start=$SECONDS
 ADD_COUNTS="0 0 0" run_boots "$logdir" "${CHECK_TIMEOUT:-1500}" \
-	"last|-k $logdir/bzImage|ASI_FUZZ_INPUTS=25000 TRINITY_SYSCALLS=1000 ASI_SELFTEST_TIMEOUT=600"
+	"last|-k $logdir/bzImage|$MAIN_BOOT_APPEND"
 rc=$?
 
 echo "== series-check: every step built"
