@@ -69,8 +69,9 @@ class Drift(unittest.TestCase):
     def test_an_edit_under_a_later_steps_change_names_that_step(self):
         steps = series.read_series()
         states, created = series.new_file_states(steps)
-        # A line that some step adds to a file an earlier step brought.
-        for s in steps:
+        # A line that the last step changing a new file adds to it: no
+        # later step's change can hold it as context.
+        for s in reversed(steps):
             for target, diff in s.sections:
                 if target not in created:
                     continue
