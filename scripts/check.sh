@@ -10,6 +10,9 @@ set -uo pipefail
 timeout=${CHECK_TIMEOUT:-1500}
 logdir=$BUILD/logs/check
 
+# The pristine base first: the documentation tests apply the series to it.
+"$TOP/scripts/fetch-base.sh" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
 echo "== host-side unit tests"
 host=$("$TOP/scripts/host-tests.sh" 2>&1)
 echo "$host"
