@@ -94,6 +94,13 @@ struct asi_test_result {
 	unsigned long pages[ASI_TEST_MAX_PAGES];
 };
 
+/* A command's words after the verb, and the first one as an address. */
+struct asi_test_args {
+	const char *verb;
+	char *arg[3];
+	unsigned long addr;
+};
+
 static int asi_test_parse_addr(const char *arg, unsigned long *addr)
 {
 	if (!arg || kstrtoul(arg, 0, addr))
@@ -103,7 +110,8 @@ static int asi_test_parse_addr(const char *arg, unsigned long *addr)
 	return 0;
 }
 
-static int asi_test_alloc(struct asi_test_result *r)
+static int asi_test_cmd_alloc(struct asi_test_args *a,
+			      struct asi_test_result *r)
 {
 	struct asi_domain *d;
 	struct page *page;
@@ -232,9 +240,9 @@ static void *asi_test_page_address(struct page *page)
 }
 
 /* Addresses of the kernel objects behind one of the caller's fds. */
-static int asi_test_fd(const char *verb, const char *arg,
-		       struct asi_test_result *r)
+static int asi_test_cmd_fd(struct asi_test_args *a, struct asi_test_result *r)
 {
+	const char *verb = a->verb, *arg = a->arg[0];
 	struct pipe_inode_info *pipe;
 	struct socket *sock;
 	struct file *file;
@@ -281,9 +289,11 @@ out:
 	return err;
 }
 
-/* Count occurrences of @pat in the caller's domain's pool blocks. */
-static int asi_test_scan(const char *hex, struct asi_test_result *r)
+/* scan HEX: how often the bytes HEX occur in the caller's domain's pool. */
+static int asi_test_cmd_scan(struct asi_test_args *a,
+			     struct asi_test_result *r)
 {
+	const char *hex = a->arg[0];
 	size_t len = hex ? strlen(hex) / 2 : 0;
 	unsigned long found = 0;
 	struct asi_domain *d;
@@ -374,7 +384,8 @@ fail_bulk_kmalloc:
 	return -EIO;
 }
 
-static int asi_test_slabapi(struct asi_test_result *r)
+static int asi_test_cmd_slabapi(struct asi_test_args *a,
+				struct asi_test_result *r)
 {
 	struct asi_domain *d = asi_domain_get_current();
 	long peak = 0;
@@ -396,7 +407,7 @@ static int asi_test_slabapi(struct asi_test_result *r)
 }
 
 /* A use after free of a private object, for KASAN to report. */
-static int asi_test_uaf(struct asi_test_result *r)
+static int asi_test_cmd_uaf(struct asi_test_args *a, struct asi_test_result *r)
 {
 	struct asi_domain *d;
 	u64 *obj;
@@ -447,19 +458,6 @@ void asi_test_block_released(struct page *page)
 		atomic_long_inc(&asi_test_blocks_dirty);
 }
 
-/* A command's words after the verb, and the first one as an address. */
-struct asi_test_args {
-	const char *verb;
-	char *arg[3];
-	unsigned long addr;
-};
-
-static int asi_test_cmd_alloc(struct asi_test_args *a,
-			      struct asi_test_result *r)
-{
-	return asi_test_alloc(r);
-}
-
 static int asi_test_cmd_released(struct asi_test_args *a,
 				 struct asi_test_result *r)
 {
@@ -484,28 +482,6 @@ static int asi_test_cmd_netns(struct asi_test_args *a,
 	r->len = scnprintf(r->buf, sizeof(r->buf), "%#lx\n",
 			   (unsigned long)current->nsproxy->net_ns);
 	return 0;
-}
-
-static int asi_test_cmd_fd(struct asi_test_args *a, struct asi_test_result *r)
-{
-	return asi_test_fd(a->verb, a->arg[0], r);
-}
-
-static int asi_test_cmd_scan(struct asi_test_args *a,
-			     struct asi_test_result *r)
-{
-	return asi_test_scan(a->arg[0], r);
-}
-
-static int asi_test_cmd_slabapi(struct asi_test_args *a,
-				struct asi_test_result *r)
-{
-	return asi_test_slabapi(r);
-}
-
-static int asi_test_cmd_uaf(struct asi_test_args *a, struct asi_test_result *r)
-{
-	return asi_test_uaf(r);
 }
 
 static int asi_test_cmd_free(struct asi_test_args *a,
