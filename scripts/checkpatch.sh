@@ -8,7 +8,8 @@
 # patch that adds a file and does not touch MAINTAINERS whether
 # MAINTAINERS needs updating (it cannot see the tree).  Instead, every
 # file the series adds must be covered by an F: line of the asi entry in
-# MAINTAINERS as the series leaves it.
+# MAINTAINERS as the series leaves it: the MaintainersEntry checks of
+# scripts/tests/test_docs.py.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -24,18 +25,10 @@ out=$(cd "$SERIES_OUT" &&
       perl "$BASE_SRC/scripts/checkpatch.pl" --strict --no-tree --no-summary \
 	--typedefsfile "$TOP/scripts/checkpatch-types" --ignore FILE_PATH_CHANGES \
 	--quiet ./*.patch 2>&1)
-repo=$BUILD/series-git
-uncovered=$(git -C "$repo" diff --name-only --diff-filter=A "$(git -C "$repo" rev-list --max-parents=0 HEAD)" HEAD |
-	python3 -c '
-import fnmatch, re, sys
-entry = re.search(r"\n(CONTROL GROUP - ADDRESS SPACE ISOLATION[^\n]*\n(?:[A-Z]:\t[^\n]*\n)+)",
-                  open(sys.argv[1]).read())
-pats = re.findall(r"^F:\t(\S+)", entry.group(1), re.M) if entry else []
-for f in sys.stdin.read().split():
-    if not any(f.startswith(p) if p.endswith("/") else fnmatch.fnmatch(f, p) for p in pats):
-        print(f)
-' "$repo/MAINTAINERS")
-[ -z "$uncovered" ] || out+="${out:+$'\n'}MAINTAINERS: no F: line of the asi entry covers: $uncovered"
+if ! cov=$(cd "$TOP/scripts/tests" &&
+	   python3 -m unittest -q test_docs.MaintainersEntry 2>&1); then
+	out+="${out:+$'\n'}$cov"
+fi
 if [ -n "$out" ]; then
 	echo "$out"
 	echo "checkpatch: the series is not clean"

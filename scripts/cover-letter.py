@@ -18,7 +18,6 @@ RESULTS_JSON.
 import argparse
 import json
 import os
-import re
 import sys
 import textwrap
 
@@ -26,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import benchreport  # noqa: E402
+import series  # noqa: E402
 
 SUBJECT = "asi: address space isolation for cgroups"
 WIDTH = 72
@@ -80,66 +80,15 @@ def base_lines(top=TOP):
                 "described below are worked on.")
 
 
-def read_series(top=TOP):
-    """The lines of kernel/patches/series as (patch, [new file...]):
-    comments and blank lines dropped, a leading '+' kept."""
-    try:
-        with open(os.path.join(top, "kernel", "patches", "series")) as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return []
-    out = []
-    for line in lines:
-        words = line.split("#", 1)[0].split()
-        if words:
-            out.append((words[0], words[1:]))
-    return out
-
-
-def patch_info(top, name):
-    """The subject of a patch in kernel/patches and the paths it changes."""
-    subject, paths = "", []
-    try:
-        with open(os.path.join(top, "kernel", "patches", name)) as f:
-            for line in f:
-                m = re.match(r"Subject: (?:\[PATCH[^]]*\] )?(.*)", line)
-                if m and not subject:
-                    subject = m.group(1).strip()
-                elif line.startswith("+++ b/"):
-                    paths.append(line[6:].split("\t")[0].strip())
-    except OSError:
-        pass
-    return subject, paths
-
-
-def new_files(top):
-    """The kernel paths of the new files under kernel/ (and the Kconfig)."""
-    kdir = os.path.join(top, "kernel")
-    out = ["mm/asi/Kconfig"] if os.path.exists(
-        os.path.join(top, "Kconfig")) else []
-    for root, dirs, names in os.walk(kdir):
-        if root == kdir:
-            dirs[:] = [d for d in dirs if d not in ("configs", "patches")]
-            names = [n for n in names if n != "BASE"]
-        out += [os.path.relpath(os.path.join(root, n), kdir) for n in names]
-    return sorted(out)
-
-
 def series_steps(top=TOP):
     """The patches as exported, in order: [(subject, paths)], paths being
-    what each brings or changes.  Two layouts of the series file: each
-    line a patch and the new files it brings; or, older, one patch of
-    all new files (with the patches marked '+') followed by the others."""
-    entries = read_series(top)
-    if any(files for _, files in entries) or not new_files(top):
-        return [(patch_info(top, p)[0], files + patch_info(top, p)[1])
-                for p, files in entries]
-    first = new_files(top)
-    for p, _ in entries:
-        if p.startswith("+"):
-            first += patch_info(top, p[1:])[1]
-    return [("the new files", first)] + [
-        patch_info(top, p) for p, _ in entries if not p.startswith("+")]
+    the new files each brings and the files it changes."""
+    try:
+        steps = series.read_series(top)
+    except (OSError, series.SeriesError):
+        return []
+    return [(st.subject, st.new_files + [t for t, _ in st.sections])
+            for st in steps]
 
 
 def numbers(ns):
@@ -157,13 +106,7 @@ def series_lines(top=TOP):
         return [i for i, (_, paths) in enumerate(steps, 1)
                 if any(test(p) for p in paths)]
 
-    if steps and steps[0][0] == "the new files":
-        layout = ("Patch 1 adds the new files (the controller, mm/asi/, the "
-                  "headers)")
-        layout += (f"; patches 2-{n} hook them into existing code, one "
-                   "concern each, and read best in order." if n > 1
-                   else ".")
-    elif n:
+    if n:
         layout = (f"The {n} patches read best in order: each brings the new "
                   "files it needs together with its hooks into existing "
                   "code.")

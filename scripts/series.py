@@ -56,11 +56,13 @@ def base_dir():
     return os.path.join(build, 'src', 'base')
 
 
-def mirror_files():
-    """Kernel path -> path here, of every new file."""
-    files = {'mm/asi/Kconfig': os.path.join(TOP, 'Kconfig')}
-    for root, dirs, names in os.walk(KDIR):
-        rel = os.path.relpath(root, KDIR)
+def mirror_files(top=TOP):
+    """Kernel path -> path here, of every new file (of the project in
+    @top)."""
+    kdir = os.path.join(top, 'kernel')
+    files = {'mm/asi/Kconfig': os.path.join(top, 'Kconfig')}
+    for root, dirs, names in os.walk(kdir):
+        rel = os.path.relpath(root, kdir)
         if rel == '.':
             dirs[:] = [d for d in dirs if d not in NOT_KERNEL]
             names = [n for n in names if n not in NOT_KERNEL]
@@ -71,11 +73,11 @@ def mirror_files():
 
 
 class Step:
-    def __init__(self, number, name, new_files):
+    def __init__(self, number, name, new_files, patches=PATCHES):
         self.number = number
         self.name = name
         self.new_files = new_files
-        self.path = os.path.join(PATCHES, name)
+        self.path = os.path.join(patches, name)
         if not os.path.isfile(self.path):
             raise SeriesError(f'series names missing patch {name}')
         with open(self.path) as f:
@@ -115,13 +117,16 @@ def parse_patch(name, text):
     return subject, ''.join(body).strip('\n'), [(t, ''.join(d)) for t, d in sections]
 
 
-def read_series():
+def read_series(top=TOP):
+    """The steps of the series of the project in @top."""
+    patches = os.path.join(top, 'kernel', 'patches')
     steps = []
-    with open(os.path.join(PATCHES, 'series')) as f:
+    with open(os.path.join(patches, 'series')) as f:
         for line in f:
             words = line.split('#')[0].split()
             if words:
-                steps.append(Step(len(steps) + 1, words[0], words[1:]))
+                steps.append(Step(len(steps) + 1, words[0], words[1:],
+                                  patches))
     return steps
 
 
@@ -181,9 +186,10 @@ def new_file_states(steps):
     return states, created
 
 
-def write_tree(steps, n, dest, author=None):
-    """The touched base files patched up to step n, and the new files."""
-    states, created = new_file_states(steps)
+def write_tree(steps, n, dest, author=None, computed=None):
+    """The touched base files patched up to step n, and the new files
+    (@computed: new_file_states(@steps), when the caller has it)."""
+    states, created = computed or new_file_states(steps)
     base = base_dir()
     touched = sorted({t for s in steps for t, _ in s.sections if t not in created})
     for t in touched:
@@ -222,11 +228,12 @@ def export(steps, repo):
     if not name or not email:
         raise SeriesError('export needs GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL')
     author = f'{name} <{email}>'
-    states, created = new_file_states(steps)
+    computed = new_file_states(steps)
+    states = computed[0]
     shutil.rmtree(repo, ignore_errors=True)
     os.makedirs(repo)
     git(repo, 'init', '-q')
-    write_tree(steps, 0, repo)
+    write_tree(steps, 0, repo, computed=computed)
     git(repo, 'add', '-A')
     version = open(os.path.join(KDIR, 'BASE')).readline().strip()
     git(repo, 'commit', '-q', '--allow-empty', '-m',
@@ -236,7 +243,7 @@ def export(steps, repo):
             if p not in states[s.number]:
                 os.unlink(os.path.join(repo, p))
         with tempfile.TemporaryDirectory() as tmp:
-            write_tree(steps, s.number, tmp, author)
+            write_tree(steps, s.number, tmp, author, computed)
             subprocess.run(['cp', '-a', tmp + '/.', repo], check=True)
         git(repo, 'add', '-A')
         git(repo, 'commit', '-q', '-s', '-F', '-',

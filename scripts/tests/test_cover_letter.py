@@ -241,21 +241,6 @@ class Series(unittest.TestCase):
         self.assertIn("The selftests are not part of this posting", text)
         self.assertIn("(6.12.1-1)", text)
 
-    def test_new_files_first(self):
-        self.write("kernel/mm/asi/test.c", "")
-        for name in ("0001-a.patch", "0002-b.patch", "0003-c.patch"):
-            self.patch(name, "mm/slub.c")
-        self.patch("0004-docs.patch",
-                   "Documentation/admin-guide/kernel-parameters.txt")
-        self.write("kernel/patches/series", "0001-a.patch\n+0004-docs.patch"
-                   "\n0002-b.patch\n0003-c.patch\n")
-        text = self.text()
-        self.assertIn("Patch 1 adds the new files", text)
-        self.assertIn("patches 2-4 hook them into existing code", text)
-        self.assertIn("(mm/asi/test.c) that the selftests drive is in "
-                      "patch 1.", text)
-        self.assertIn("kernel-parameters.txt) is in patch 1.", text)
-
     def test_selftests_in_the_series(self):
         self.patch("0001-a.patch", "mm/slub.c")
         self.patch("0002-tests.patch",

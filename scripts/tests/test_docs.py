@@ -19,8 +19,7 @@ import fnmatch
 import os
 import re
 import shutil
-import subprocess
-import tempfile
+import sys
 import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -37,9 +36,9 @@ DOC_TARGETS = (CGROUP_RST, "Documentation/mm/index.rst", "MAINTAINERS",
 BASE_SRC = os.path.join(os.environ.get("BUILD", os.path.join(TOP, "build")),
                         "src", "base")
 
-# Top-level entries of kernel/ that are not kernel files (as
-# scripts/series.py's mirror_files() has it).
-NOT_KERNEL_FILES = ("BASE", "configs", "patches")
+sys.path.insert(0, os.path.join(TOP, "scripts"))
+import series  # noqa: E402
+
 
 
 def read(path):
@@ -189,27 +188,15 @@ def class_names():
 
 # --- patches -----------------------------------------------------------
 
-def series_patches():
-    """The patch files of kernel/patches/series, in order."""
-    names = []
-    for line in read(os.path.join(PATCHES, "series")).split("\n"):
-        words = line.split("#")[0].split()
-        if words:
-            names.append(words[0].lstrip("+"))
-    return [os.path.join(PATCHES, n) for n in names]
-
-
-def patch_files(path):
-    """{file: [(old_start, old_count, new_start, new_count, lines)]} of the
-    unified diff in @path, by the b/ name."""
-    files, cur = {}, None
-    lines = read(path).split("\n")
+def diff_hunks(diff):
+    """[(old_start, old_count, new_start, new_count, lines)] of the diff of
+    one file, @diff."""
+    hunks = []
+    lines = diff.split("\n")
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.startswith("+++ b/"):
-            cur = files.setdefault(line[6:].split("\t")[0].strip(), [])
-        elif line.startswith("@@") and cur is not None:
+        if line.startswith("@@"):
             m = re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", line)
             hunk = [int(m.group(1)), int(m.group(2) or 1),
                     int(m.group(3)), int(m.group(4) or 1), []]
@@ -231,31 +218,18 @@ def patch_files(path):
                 hunk[4].append(body if body else " ")
                 i += 1
             if old or new:
-                raise ValueError(f"{os.path.basename(path)}: a hunk of "
-                                 f"{line} has wrong line counts")
-            cur.append(tuple(hunk))
+                raise ValueError(f"a hunk of {line} has wrong line counts")
+            hunks.append(tuple(hunk))
             continue
         i += 1
-    return files
+    return hunks
 
 
-def series_hunks(target):
-    """[(patch name, hunks)] of the steps of the series that change
-    @target, in order."""
-    out = []
-    for path in series_patches():
-        hunks = patch_files(path).get(target)
-        if hunks:
-            out.append((os.path.basename(path), hunks))
-    return out
-
-
-def hunk_text(target, hunks):
-    text = [f"--- a/{target}", f"+++ b/{target}"]
-    for a, b, c, d, body in hunks:
-        text.append(f"@@ -{a},{b} +{c},{d} @@")
-        text += body
-    return "\n".join(text) + "\n"
+def series_diffs(target):
+    """[(patch name, diff)] of the steps of the series that change
+    @target, in order (scripts/series.py reads them)."""
+    return [(st.name, diff) for st in series.read_series()
+            for t, diff in st.sections if t == target]
 
 
 def apply_to_base(target, steps):
@@ -264,20 +238,15 @@ def apply_to_base(target, steps):
     base = os.path.join(BASE_SRC, target)
     if not os.path.isfile(base) or not shutil.which("patch"):
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        dst = os.path.join(tmp, target)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copyfile(base, dst)
-        for name, hunks in steps:
-            r = subprocess.run(
-                ["patch", "-p1", "-s", "-f", "--fuzz=0",
-                 "--no-backup-if-mismatch", "-d", tmp],
-                input=hunk_text(target, hunks), text=True,
-                capture_output=True)
-            if r.returncode:
-                raise AssertionError(f"{name} does not apply to {target} of "
-                                     f"the base:\n{r.stdout}{r.stderr}")
-        return read(dst).split("\n")
+    text = read(base)
+    for name, diff in steps:
+        try:
+            text = series.apply_to_text(target, text, diff, False,
+                                        f"{name} does not apply to {target} "
+                                        "of the base")
+        except series.SeriesError as e:
+            raise AssertionError(str(e)) from None
+    return text.split("\n")
 
 
 def apply_sparse(steps):
@@ -308,11 +277,12 @@ def final_lines(target):
     """The lines of base file @target after the whole series: exact with a
     base tree, else as far as the series' hunks show them (None where
     unknown)."""
-    steps = series_hunks(target)
+    steps = series_diffs(target)
     if not steps:
         raise LookupError(f"no step of the series changes {target}")
     exact = apply_to_base(target, steps)
-    return exact if exact is not None else apply_sparse(steps)
+    return exact if exact is not None else apply_sparse(
+        [(name, diff_hunks(diff)) for name, diff in steps])
 
 
 def rst_section(lines, title):
@@ -470,18 +440,6 @@ class LockOrderDocumented(unittest.TestCase):
                          "differs from mm/asi/internal.h")
 
 
-def series_files():
-    """The kernel paths of the series' new files (copy_new_files())."""
-    out = {"mm/asi/Kconfig"}
-    for root, _, files in os.walk(KERNEL):
-        for f in files:
-            rel = os.path.relpath(os.path.join(root, f), KERNEL)
-            rel = rel.replace(os.sep, "/")
-            if rel.split("/")[0] not in NOT_KERNEL_FILES:
-                out.add(rel)
-    return out
-
-
 def maintainers_entry():
     """The asi entry of MAINTAINERS as the series leaves it."""
     lines = final_lines("MAINTAINERS")
@@ -519,7 +477,7 @@ class MaintainersEntry(unittest.TestCase):
         cls.entry = maintainers_entry()
         cls.patterns = [f[3:] for f in cls.entry["fields"]
                         if f.startswith("F:\t")]
-        cls.files = series_files()
+        cls.files = set(series.mirror_files())
 
     def test_has_maintainer(self):
         self.assertTrue(any(f.startswith("M:\t")
@@ -548,7 +506,7 @@ class PatchesApply(unittest.TestCase):
     def test_documentation_applies(self):
         applied = 0
         for target in DOC_TARGETS:
-            steps = series_hunks(target)
+            steps = series_diffs(target)
             if steps and apply_to_base(target, steps) is not None:
                 applied += 1
         if not applied:
