@@ -24,7 +24,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$BASE_VERSION" ]; then
 	rm -rf "$src"
 	[ "$src" != "$ASI_SRC" ] || rm -rf "$BUILD/obj/asi" "$BUILD/obj/asi-kasan"
 	cp -a "$BASE_SRC" "$src"
-	echo "$BASE_VERSION" > "$stamp"
 fi
 
 stage=$src.stage
