@@ -375,19 +375,18 @@ class InterfaceDocumented(unittest.TestCase):
         for c in self.classes:
             self.assertDocumented(c, "object class")
 
-    def test_every_stat_key(self):
-        keys = printed_keys(self.cgroup_src, "asi_stat_show")
-        self.assertGreaterEqual(len(keys), 3,
-                                f"asi_stat_show() keys not found: {keys}")
+    def assertKeysDocumented(self, show, least, what):
+        keys = printed_keys(self.cgroup_src, show)
+        self.assertGreaterEqual(len(keys), least,
+                                f"{show}() keys not found: {keys}")
         for key in keys:
-            self.assertDocumented(key, "asi.stat key")
+            self.assertDocumented(key, what)
+
+    def test_every_stat_key(self):
+        self.assertKeysDocumented("asi_stat_show", 3, "asi.stat key")
 
     def test_every_events_key(self):
-        keys = printed_keys(self.cgroup_src, "asi_events_show")
-        self.assertGreaterEqual(len(keys), 1,
-                                f"asi_events_show() keys not found: {keys}")
-        for key in keys:
-            self.assertDocumented(key, "asi.events key")
+        self.assertKeysDocumented("asi_events_show", 1, "asi.events key")
 
 
 class LockOrderDocumented(unittest.TestCase):
